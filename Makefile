@@ -1,0 +1,55 @@
+# nnbook: two commands for a newcomer, `make book` and `make test`.
+# Every target creates .venv from requirements.lock when it is missing or older
+# than the lock (or than pyproject.toml).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+
+# Deterministic runs everywhere (notebooks keep the inline matplotlib backend).
+export PYTHONHASHSEED := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: all venv book test lint unit notebooks execute lab bench clean
+
+all: test book
+
+$(STAMP): requirements.lock pyproject.toml
+	@echo ">>> creating $(VENV) from requirements.lock"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (nnbook)" >/dev/null
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "Book built: file://$(CURDIR)/_build/html/index.html"
+
+lint: $(STAMP)
+	$(BIN)/ruff check nnbook tests benchmarks scripts _ext
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 --doctest-modules nnbook tests
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval chapters
+
+test: lint unit notebooks
+
+# Re-run every chapter in place (or only some: make execute NOTEBOOKS=chapters/03_activations.ipynb).
+execute: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/mlp.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,88 @@
+"""The layer interface every building block of nnbook shares.
+
+A layer turns an input batch into an output batch in :meth:`Layer.forward`,
+caching whatever the backward pass needs, and in :meth:`Layer.backward` turns
+the gradient of the loss with respect to its output into the gradient with
+respect to its input, storing the gradients of its own parameters on the way.
+Parameters and their gradients live in two dictionaries with the same keys,
+``params`` and ``grads``, so optimizers can update any layer by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+
+class Layer:
+    """Base class of all layers (activations, dropout, dense, batch norm).
+
+    Attributes
+    ----------
+    params : dict[str, numpy.ndarray]
+        Trainable parameters by name (empty for parameter-free layers).
+    grads : dict[str, numpy.ndarray]
+        Gradients of the loss with respect to ``params``, same keys and shapes,
+        filled by :meth:`backward`.
+    training : bool
+        Training mode (True) or evaluation mode (False); only layers whose
+        behaviour differs (dropout, batch norm) look at it.
+    """
+
+    def __init__(self) -> None:
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.training = True
+
+    def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.forward(x)
+
+    def train(self, mode: bool = True) -> Layer:
+        """Switch to training mode (or evaluation mode with ``mode=False``)."""
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> Layer:
+        """Switch to evaluation mode."""
+        return self.train(False)
+
+    def parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        """Yield ``(name, value, gradient)`` for each trainable parameter."""
+        for name, value in self.params.items():
+            yield name, value, self.grads[name]
+
+    def zero_grad(self) -> None:
+        """Reset every parameter gradient to zero, in place."""
+        for grad in self.grads.values():
+            grad.fill(0)
+
+    def num_parameters(self) -> int:
+        """Number of trainable scalars in this layer."""
+        return int(sum(value.size for value in self.params.values()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def check_backward_input(layer: Layer, cached, grad_output: np.ndarray) -> np.ndarray:
+    """Validate ``grad_output`` against what ``layer.forward`` produced.
+
+    ``cached`` is the array cached by forward (its shape is the output shape),
+    or None when forward has not run yet.
+    """
+    if cached is None:
+        raise RuntimeError(f"{type(layer).__name__}.backward called before forward")
+    grad_output = np.asarray(grad_output)
+    if grad_output.shape != cached.shape:
+        raise ValueError(
+            f"grad_output has shape {grad_output.shape}; expected {cached.shape}, "
+            f"the shape of {type(layer).__name__}'s last output"
+        )
+    return grad_output

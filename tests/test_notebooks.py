@@ -1,0 +1,100 @@
+"""Notebook hygiene: the checks that make nbval's strict mode mean something.
+
+nbval silently skips the comparison of a code cell that has no
+``execution_count``, so a notebook saved without outputs would "pass". These
+tests make sure every chapter was executed top to bottom, in order, and that
+what it stores is clean and stable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests._book import CHAPTERS, ROOT, toc_notebooks
+
+NOTEBOOKS = toc_notebooks()
+IDS = [path.stem for path in NOTEBOOKS]
+ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
+IMPORTS_NNBOOK = re.compile(r"^\s*(import nnbook|from nnbook[\w.]* import )", re.MULTILINE)
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cells(nb):
+    return [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
+
+
+def output_texts(cell):
+    for output in cell.get("outputs", []):
+        if "text" in output:
+            yield "".join(output["text"])
+        for mime, value in output.get("data", {}).items():
+            if mime.startswith("text/"):
+                yield "".join(value)
+
+
+def test_the_book_has_chapters():
+    assert NOTEBOOKS, "_toc.yml lists no notebook under chapters/"
+
+
+def test_every_chapter_notebook_is_in_the_toc():
+    listed = {path.resolve() for path in NOTEBOOKS}
+    on_disk = {path.resolve() for path in CHAPTERS.glob("*.ipynb")}
+    missing = sorted(p.name for p in on_disk - listed)
+    assert not missing, f"notebooks under chapters/ not listed in _toc.yml: {missing}"
+
+
+def test_toc_entries_exist():
+    from tests._book import toc_files
+
+    for name in toc_files():
+        candidates = [ROOT / f"{name}{suffix}" for suffix in (".ipynb", ".md")]
+        assert any(p.is_file() for p in candidates), f"_toc.yml names {name}, which does not exist"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_executed_in_order(path):
+    counts = [cell.get("execution_count") for cell in code_cells(load(path))]
+    assert counts, f"{path.name} has no code cell"
+    never = [i for i, n in enumerate(counts) if n is None]
+    assert not never, f"{path.name}: code cells {never} were never executed (run `make execute`)"
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts} are not 1..n in order (run `make execute`)"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_error_or_stderr_output(path):
+    for i, cell in enumerate(code_cells(load(path))):
+        for output in cell.get("outputs", []):
+            assert output["output_type"] != "error", f"{path.name}: code cell {i} stores an error"
+            assert output.get("name") != "stderr", (
+                f"{path.name}: code cell {i} wrote to stderr: {''.join(output.get('text', ''))!r}"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_memory_addresses_in_outputs(path):
+    for i, cell in enumerate(code_cells(load(path))):
+        for text in output_texts(cell):
+            assert not ADDRESS.search(text), (
+                f"{path.name}: code cell {i} prints an object address, which changes on "
+                f"every run (end the line with ';'): {text[:120]!r}"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_imports_nnbook(path):
+    source = "\n".join("".join(cell["source"]) for cell in code_cells(load(path)))
+    assert IMPORTS_NNBOOK.search(source), f"{path.name} never imports nnbook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_kernelspec_is_python3(path):
+    kernelspec = load(path)["metadata"].get("kernelspec", {})
+    assert kernelspec.get("name") == "python3", f"{path.name}: kernelspec is {kernelspec!r}"
