@@ -54,7 +54,7 @@ def as_float_array(x, name: str, *, allow_nonfinite: bool = False, dtype=None) -
 
 def check_axis(axis: int, ndim: int, name: str = "axis") -> int:
     """Normalise ``axis`` for an array with ``ndim`` dimensions."""
-    if not isinstance(axis, numbers.Integral):
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
         raise ValueError(f"{name} must be an integer, got {axis!r}")
     if not -ndim <= axis < ndim:
         raise ValueError(

@@ -95,8 +95,9 @@ def test_check_axis():
     assert check_axis(0, 1) == 0
     with pytest.raises(ValueError, match=r"axis=2 is out of range .* \[-2, 1\]"):
         check_axis(2, 2)
-    with pytest.raises(ValueError, match="axis must be an integer"):
-        check_axis(1.0, 2)
+    for bad in (1.0, True):
+        with pytest.raises(ValueError, match="axis must be an integer"):
+            check_axis(bad, 2)
 
 
 def test_check_scalar():
