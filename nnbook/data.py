@@ -1,0 +1,910 @@
+r"""Data sets and data handling for the chapters.
+
+Everything a chapter needs before the first forward pass:
+
+* data sets: the 8x8 handwritten digits (:func:`load_digits`), two-dimensional
+  toy classification problems (:func:`make_moons`, :func:`make_circles`,
+  :func:`make_spirals`, :func:`make_blobs`) and noisy one-dimensional curves for
+  regression (:func:`make_regression_1d`);
+* splitting and scaling: :func:`train_test_split` (stratified by class),
+  :func:`standardize` and the :class:`Standardizer` behind it;
+* encoding and batching: :func:`one_hot` and :func:`minibatches`.
+
+Conventions: ``X`` has one sample per row, shape ``(n_samples, n_features)``;
+class labels ``y`` are a 1-D int64 array of values ``0, ..., K - 1``. Every
+function that draws random numbers takes ``rng`` (a ``numpy.random.Generator``,
+an int seed or None) and never touches NumPy's global random state.
+
+scikit-learn is only needed by :func:`load_digits`, :func:`make_moons` and
+:func:`make_circles`; it is imported inside them, so the rest of nnbook works
+without it.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from ._validation import (
+    as_float_array,
+    as_generator,
+    check_positive_int,
+    check_scalar,
+    describe,
+)
+
+__all__ = [
+    "Standardizer",
+    "load_digits",
+    "make_blobs",
+    "make_circles",
+    "make_moons",
+    "make_regression_1d",
+    "make_spirals",
+    "minibatches",
+    "one_hot",
+    "regression_function",
+    "standardize",
+    "train_test_split",
+]
+
+
+# ---------------------------------------------------------------------------
+# Validation helpers shared with nnbook.metrics and nnbook.plotting
+# ---------------------------------------------------------------------------
+
+
+def _as_labels(y, name: str = "y") -> np.ndarray:
+    """Return class labels ``y`` as a 1-D int64 array, validating them.
+
+    Integer and boolean arrays are accepted, and so are float arrays whose
+    values are all whole numbers (``[0., 1., 1.]``). Labels must be >= 0.
+    """
+    arr = np.asarray(y)
+    if arr.ndim != 1:
+        raise ValueError(
+            f"{name} must be a 1-D array of class labels, got {describe(arr)}; "
+            "expected shape (n_samples,)"
+        )
+    if arr.dtype.kind in "biu":
+        labels = arr.astype(np.int64)
+    elif arr.dtype.kind == "f":
+        if not np.isfinite(arr).all() or not np.array_equal(arr, np.round(arr)):
+            raise ValueError(
+                f"{name} must hold integer class labels 0, 1, 2, ..., got non-integer values "
+                f"in {describe(arr)}"
+            )
+        labels = arr.astype(np.int64)
+    else:
+        raise ValueError(f"{name} must hold integer class labels, got {describe(y)}")
+    if labels.size and labels.min() < 0:
+        raise ValueError(
+            f"{name} must hold non-negative class labels 0, 1, 2, ..., got minimum {labels.min()}"
+        )
+    return labels
+
+
+def _as_samples(X, name: str = "X", *, dtype=None) -> np.ndarray:
+    """Return ``X`` as a finite 2-D float array of shape (n_samples, n_features)."""
+    arr = as_float_array(X, name, dtype=dtype)
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (n_samples, n_features), got {describe(arr)}"
+        )
+    return arr
+
+
+def _check_same_length(X: np.ndarray, y: np.ndarray, x_name: str = "X", y_name: str = "y"):
+    if y.ndim < 1 or len(y) != len(X):
+        raise ValueError(
+            f"{x_name} and {y_name} must have the same number of samples (rows), got "
+            f"{x_name} with shape {X.shape} and {y_name} with shape {np.shape(y)}"
+        )
+
+
+def _as_targets(y, name: str = "y") -> np.ndarray:
+    """Return ``y`` (class labels or regression targets) as an array with ndim >= 1."""
+    arr = np.asarray(y)
+    if arr.ndim == 0 or arr.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{name} must be an array of labels or targets with one row per sample, "
+            f"got {describe(y)}"
+        )
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains non-finite values (nan or inf); expected finite numbers")
+    return arr
+
+
+def _check_dtype(dtype) -> np.dtype:
+    dt = np.dtype(dtype)
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(f"dtype must be float32 or float64, got {dt}")
+    return dt
+
+
+def _sklearn_datasets():
+    """Import ``sklearn.datasets`` lazily: scikit-learn belongs to the book extra."""
+    try:
+        from sklearn import datasets
+    except ImportError as err:
+        raise ImportError(
+            "this function needs scikit-learn, which is part of nnbook's 'book' extra; "
+            "install it with `pip install scikit-learn` (or `pip install nnbook[book]`)"
+        ) from err
+    return datasets
+
+
+def _sklearn_seed(rng) -> int:
+    """Draw an integer seed for a scikit-learn ``random_state`` from ``rng``."""
+    return int(as_generator(rng).integers(0, 2**31 - 1))
+
+
+def _check_n_samples(n_samples, minimum: int = 1) -> int:
+    n = check_positive_int(n_samples, "n_samples")
+    if n < minimum:
+        raise ValueError(f"n_samples must be at least {minimum}, got {n}")
+    return n
+
+
+# ---------------------------------------------------------------------------
+# Data sets
+# ---------------------------------------------------------------------------
+
+
+def load_digits(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
+    r"""Load the 8x8 handwritten digits data set (UCI "optdigits", via scikit-learn).
+
+    1797 grey-scale images of the digits 0 to 9 (about 180 per class), each
+    downsampled to an 8x8 grid whose cells count the "on" pixels of a 4x4
+    block of the original 32x32 bitmap, so every pixel is an integer
+    intensity in :math:`\{0, \dots, 16\}`. Each image is flattened row by row
+    into a vector :math:`x \in \{0,\dots,16\}^{64}` (``x.reshape(8, 8)`` gives
+    the image back). The data ship with scikit-learn: nothing is downloaded.
+
+    The pixels are returned unscaled; divide by 16 or use :func:`standardize`
+    (fitted on the training split) before training a network.
+
+    Parameters
+    ----------
+    dtype : {numpy.float64, numpy.float32}, optional
+        Floating dtype of ``X``.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (1797, 64)
+        Pixel intensities in [0, 16].
+    y : numpy.ndarray of shape (1797,), int64
+        The digit shown, 0 to 9.
+
+    Raises
+    ------
+    ImportError
+        If scikit-learn is not installed.
+
+    References
+    ----------
+    E. Alpaydin and C. Kaynak, "Optical Recognition of Handwritten Digits",
+    UCI Machine Learning Repository (1998).
+
+    Examples
+    --------
+    >>> X, y = load_digits()
+    >>> X.shape, X.dtype, y.shape, y.dtype
+    ((1797, 64), dtype('float64'), (1797,), dtype('int64'))
+    >>> float(X.min()), float(X.max()), sorted(set(y.tolist())) == list(range(10))
+    (0.0, 16.0, True)
+    """
+    dt = _check_dtype(dtype)
+    bunch = _sklearn_datasets().load_digits()
+    return bunch.data.astype(dt), bunch.target.astype(np.int64)
+
+
+def make_moons(
+    n_samples: int = 200, noise: float = 0.1, rng=None, dtype=np.float64
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Two interleaving half circles, a classic non-linearly separable problem.
+
+    Class 0 lies on the upper half circle :math:`(\cos t, \sin t)`, class 1 on
+    the shifted lower half circle :math:`(1 - \cos t, \tfrac12 - \sin t)`,
+    :math:`t \in [0, \pi]`; Gaussian noise of standard deviation ``noise`` is
+    added to both coordinates. A wrapper around
+    ``sklearn.datasets.make_moons`` that takes nnbook's ``rng``.
+
+    Parameters
+    ----------
+    n_samples : int, optional
+        Total number of points, split as evenly as possible between the two
+        classes (at least 2).
+    noise : float, optional
+        Standard deviation of the Gaussian noise, >= 0.
+    rng : numpy.random.Generator, int or None, optional
+        Source of randomness (a seed for scikit-learn is drawn from it).
+    dtype : {numpy.float64, numpy.float32}, optional
+        Floating dtype of ``X``.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_samples, 2)
+    y : numpy.ndarray of shape (n_samples,), int64 labels 0 and 1
+
+    Examples
+    --------
+    >>> X, y = make_moons(100, noise=0.1, rng=0)
+    >>> X.shape, y.shape, np.bincount(y).tolist()
+    ((100, 2), (100,), [50, 50])
+    >>> bool(np.array_equal(X, make_moons(100, noise=0.1, rng=0)[0]))
+    True
+    """
+    n = _check_n_samples(n_samples, 2)
+    noise = check_scalar(noise, "noise", low=0.0)
+    dt = _check_dtype(dtype)
+    X, y = _sklearn_datasets().make_moons(n, noise=noise, random_state=_sklearn_seed(rng))
+    return X.astype(dt), y.astype(np.int64)
+
+
+def make_circles(
+    n_samples: int = 200,
+    noise: float = 0.05,
+    rng=None,
+    dtype=np.float64,
+    factor: float = 0.5,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Two concentric circles: class 0 outside, class 1 inside.
+
+    Class 0 lies on the unit circle, class 1 on the circle of radius
+    ``factor``; Gaussian noise of standard deviation ``noise`` is added to
+    both coordinates. No line separates the classes, but the radius
+    :math:`\sqrt{x_1^2 + x_2^2}` does. A wrapper around
+    ``sklearn.datasets.make_circles`` that takes nnbook's ``rng``.
+
+    Parameters
+    ----------
+    n_samples : int, optional
+        Total number of points, split as evenly as possible between the two
+        classes (at least 2).
+    noise : float, optional
+        Standard deviation of the Gaussian noise, >= 0.
+    rng : numpy.random.Generator, int or None, optional
+        Source of randomness (a seed for scikit-learn is drawn from it).
+    dtype : {numpy.float64, numpy.float32}, optional
+        Floating dtype of ``X``.
+    factor : float, optional
+        Radius of the inner circle, in (0, 1).
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_samples, 2)
+    y : numpy.ndarray of shape (n_samples,), int64 labels 0 and 1
+
+    Examples
+    --------
+    >>> X, y = make_circles(200, noise=0.0, rng=0)
+    >>> r = np.hypot(X[:, 0], X[:, 1])
+    >>> bool(np.allclose(r[y == 0], 1.0)), bool(np.allclose(r[y == 1], 0.5))
+    (True, True)
+    """
+    n = _check_n_samples(n_samples, 2)
+    noise = check_scalar(noise, "noise", low=0.0)
+    factor = check_scalar(factor, "factor", low=0.0, high=1.0, low_inclusive=False,
+                          high_inclusive=False)
+    dt = _check_dtype(dtype)
+    X, y = _sklearn_datasets().make_circles(
+        n, noise=noise, factor=factor, random_state=_sklearn_seed(rng)
+    )
+    return X.astype(dt), y.astype(np.int64)
+
+
+def _class_sizes(n: int, n_classes: int) -> np.ndarray:
+    """Split ``n`` samples as evenly as possible; the first classes get one more."""
+    return n // n_classes + (np.arange(n_classes) < n % n_classes)
+
+
+def make_spirals(
+    n_samples: int = 300,
+    n_classes: int = 2,
+    noise: float = 0.05,
+    rng=None,
+    dtype=np.float64,
+    turns: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Interleaved spiral arms, one per class (the "spiral" problem).
+
+    Sample :math:`j` of class :math:`k` (of :math:`n_k` samples) sits at
+    position :math:`s = j / n_k \in [0, 1)` along its arm:
+
+    .. math::
+
+        r = 0.1 + 0.9\, s, \qquad
+        \theta = \frac{2\pi k}{K} + 2\pi \cdot \mathrm{turns} \cdot s, \qquad
+        x = (r \cos\theta,\; r \sin\theta) + \varepsilon,\quad
+        \varepsilon \sim \mathcal{N}(0, \mathrm{noise}^2 I),
+
+    so the :math:`K` arms start near the origin, rotated by :math:`2\pi/K`
+    from one another, and wind outwards to radius 1. A network needs several
+    hidden units (and a non-linear activation) to separate them. The samples
+    are returned in random order.
+
+    Parameters
+    ----------
+    n_samples : int, optional
+        Total number of points, split as evenly as possible between the
+        classes (at least ``n_classes``).
+    n_classes : int, optional
+        Number of arms, >= 2 (2 and 3 are the classic variants).
+    noise : float, optional
+        Standard deviation of the Gaussian noise added to both coordinates,
+        >= 0 (the arms are about :math:`\pi r / K` apart at radius :math:`r`).
+    rng : numpy.random.Generator, int or None, optional
+        Source of randomness.
+    dtype : {numpy.float64, numpy.float32}, optional
+        Floating dtype of ``X``.
+    turns : float, optional
+        How many full turns each arm winds, > 0.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_samples, 2)
+    y : numpy.ndarray of shape (n_samples,), int64 labels 0 to n_classes - 1
+
+    Examples
+    --------
+    >>> X, y = make_spirals(300, n_classes=3, noise=0.0, rng=0)
+    >>> X.shape, np.bincount(y).tolist()
+    ((300, 2), [100, 100, 100])
+    >>> r = np.hypot(X[:, 0], X[:, 1])
+    >>> bool(np.isclose(r.min(), 0.1) and r.max() < 1.0)
+    True
+    """
+    n_classes = check_positive_int(n_classes, "n_classes")
+    if n_classes < 2:
+        raise ValueError(f"n_classes must be at least 2, got {n_classes}")
+    n = _check_n_samples(n_samples, n_classes)
+    noise = check_scalar(noise, "noise", low=0.0)
+    turns = check_scalar(turns, "turns", low=0.0, low_inclusive=False)
+    dt = _check_dtype(dtype)
+    gen = as_generator(rng)
+
+    sizes = _class_sizes(n, n_classes)
+    y = np.repeat(np.arange(n_classes, dtype=np.int64), sizes)
+    starts = np.cumsum(sizes) - sizes
+    s = (np.arange(n) - starts[y]) / sizes[y]  # position along the arm, in [0, 1)
+    r = 0.1 + 0.9 * s
+    theta = 2 * np.pi * y / n_classes + 2 * np.pi * turns * s
+    X = np.column_stack([r * np.cos(theta), r * np.sin(theta)])
+    X += noise * gen.standard_normal(X.shape)
+    perm = gen.permutation(n)
+    return X[perm].astype(dt), y[perm]
+
+
+def make_blobs(
+    n_samples: int = 300,
+    n_classes: int = 3,
+    noise: float = 0.5,
+    rng=None,
+    dtype=np.float64,
+    radius: float = 2.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Gaussian blobs, one per class, with centres evenly spaced on a circle.
+
+    .. math::
+
+        \mu_k = \mathrm{radius}\,\bigl(\cos\tfrac{2\pi k}{K},\; \sin\tfrac{2\pi k}{K}\bigr),
+        \qquad x \sim \mathcal{N}(\mu_k, \mathrm{noise}^2 I)
+        \text{ for a sample of class } k.
+
+    The centres are fixed (only the noise is random), so figures look alike
+    from seed to seed; with small ``noise`` the classes are linearly
+    separable, a first problem for softmax regression. The samples are
+    returned in random order.
+
+    Parameters
+    ----------
+    n_samples : int, optional
+        Total number of points, split as evenly as possible between the
+        classes (at least ``n_classes``).
+    n_classes : int, optional
+        Number of blobs, >= 2.
+    noise : float, optional
+        Standard deviation of each blob, >= 0.
+    rng : numpy.random.Generator, int or None, optional
+        Source of randomness.
+    dtype : {numpy.float64, numpy.float32}, optional
+        Floating dtype of ``X``.
+    radius : float, optional
+        Distance of each centre from the origin, > 0.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_samples, 2)
+    y : numpy.ndarray of shape (n_samples,), int64 labels 0 to n_classes - 1
+
+    Examples
+    --------
+    >>> X, y = make_blobs(400, n_classes=4, noise=0.0, rng=0)
+    >>> np.round(X[y == 1][0], 6).tolist()
+    [0.0, 2.0]
+    """
+    n_classes = check_positive_int(n_classes, "n_classes")
+    if n_classes < 2:
+        raise ValueError(f"n_classes must be at least 2, got {n_classes}")
+    n = _check_n_samples(n_samples, n_classes)
+    noise = check_scalar(noise, "noise", low=0.0)
+    radius = check_scalar(radius, "radius", low=0.0, low_inclusive=False)
+    dt = _check_dtype(dtype)
+    gen = as_generator(rng)
+
+    angles = 2 * np.pi * np.arange(n_classes) / n_classes
+    centres = radius * np.column_stack([np.cos(angles), np.sin(angles)])
+    y = np.repeat(np.arange(n_classes, dtype=np.int64), _class_sizes(n, n_classes))
+    X = centres[y] + noise * gen.standard_normal((n, 2))
+    perm = gen.permutation(n)
+    return X[perm].astype(dt), y[perm]
+
+
+# name -> (function, default x range); the formulas are tabled in regression_function
+_REGRESSION_FUNCTIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], tuple[float, float]]] = {
+    "linear": (lambda x: 2.0 * x - 1.0, (0.0, 1.0)),
+    "sin": (lambda x: np.sin(2.0 * np.pi * x), (0.0, 1.0)),
+    "cubic": (lambda x: x**3 - x, (-1.5, 1.5)),
+}
+
+
+def regression_function(fn: str) -> Callable[[np.ndarray], np.ndarray]:
+    r"""Return the noise-free function behind :func:`make_regression_1d`.
+
+    ========  ===============================  ================
+    ``fn``    :math:`f(x)`                     default x range
+    ========  ===============================  ================
+    linear    :math:`2x - 1`                   [0, 1]
+    sin       :math:`\sin(2\pi x)`             [0, 1]
+    cubic     :math:`x^3 - x`                  [-1.5, 1.5]
+    ========  ===============================  ================
+
+    Use it to draw the true curve next to the noisy samples and the fit.
+
+    Parameters
+    ----------
+    fn : {"linear", "sin", "cubic"}
+        Name of the function.
+
+    Returns
+    -------
+    callable
+        Vectorised :math:`f`, mapping an array to an array of the same shape.
+
+    Examples
+    --------
+    >>> f = regression_function("sin")
+    >>> np.round(f(np.array([0.0, 0.25, 0.5])), 6).tolist()
+    [0.0, 1.0, 0.0]
+    """
+    if not isinstance(fn, str) or fn not in _REGRESSION_FUNCTIONS:
+        raise ValueError(
+            f"fn must be one of {sorted(_REGRESSION_FUNCTIONS)} or a callable, got {fn!r}"
+        )
+    return _REGRESSION_FUNCTIONS[fn][0]
+
+
+def make_regression_1d(
+    n_samples: int = 50,
+    fn: str | Callable[[np.ndarray], np.ndarray] = "sin",
+    noise: float = 0.1,
+    outliers: int = 0,
+    rng=None,
+    dtype=np.float64,
+    x_range: tuple[float, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Noisy samples of a smooth function of one variable, for curve fitting.
+
+    .. math::
+
+        x_i \sim \mathcal{U}(a, b), \qquad
+        y_i = f(x_i) + \varepsilon_i, \quad \varepsilon_i \sim \mathcal{N}(0, \mathrm{noise}^2),
+
+    and ``outliers`` of the samples, chosen at random, are then pushed
+    upwards by :math:`u \cdot \Delta` with :math:`u \sim \mathcal{U}(1, 2)`
+    and :math:`\Delta = \max_i f(x_i) - \min_i f(x_i)` (at least 1), far
+    enough to drag a least-squares (MSE) fit visibly while a robust loss
+    (MAE, Huber) is hardly moved. The samples are sorted by :math:`x`.
+
+    ``fn="sin"`` with few samples is the classic stage for over-fitting a
+    high-degree polynomial (Bishop, *Pattern Recognition and Machine
+    Learning*, section 1.1); ``fn="linear"`` with outliers compares regression
+    losses. :func:`regression_function` returns the noise-free :math:`f`.
+
+    Parameters
+    ----------
+    n_samples : int, optional
+        Number of samples, >= 1.
+    fn : {"linear", "sin", "cubic"} or callable, optional
+        The function :math:`f` (see :func:`regression_function`), or any
+        vectorised callable mapping a 1-D array to an array of the same shape.
+    noise : float, optional
+        Standard deviation of the Gaussian noise, >= 0.
+    outliers : int, optional
+        Number of samples turned into outliers, in [0, n_samples].
+    rng : numpy.random.Generator, int or None, optional
+        Source of randomness.
+    dtype : {numpy.float64, numpy.float32}, optional
+        Floating dtype of ``X`` and ``y``.
+    x_range : tuple of two floats, optional
+        The interval :math:`[a, b]` of :math:`x`; defaults to the range of the
+        named function (see :func:`regression_function`), or (0, 1) for a
+        callable.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_samples, 1)
+        Inputs, one feature column (ready for a network or :func:`standardize`).
+    y : numpy.ndarray of shape (n_samples, 1)
+        Targets, one column like the output of a one-unit output layer; use
+        ``y.ravel()`` for a 1-D array.
+
+    Examples
+    --------
+    >>> X, y = make_regression_1d(20, fn="linear", noise=0.0, rng=0)
+    >>> X.shape, y.shape, bool(np.allclose(y, 2 * X - 1))
+    ((20, 1), (20, 1), True)
+    >>> X, y = make_regression_1d(20, fn="linear", noise=0.0, outliers=3, rng=0)
+    >>> int(np.sum(~np.isclose(y, 2 * X - 1)))
+    3
+    """
+    n = _check_n_samples(n_samples)
+    noise = check_scalar(noise, "noise", low=0.0)
+    if isinstance(outliers, bool) or not isinstance(outliers, numbers.Integral) or not (
+        0 <= outliers <= n
+    ):
+        raise ValueError(
+            f"outliers must be an integer in [0, n_samples] = [0, {n}], got {outliers!r}"
+        )
+    dt = _check_dtype(dtype)
+    if callable(fn):
+        f, default_range = fn, (0.0, 1.0)
+    else:
+        f = regression_function(fn)
+        default_range = _REGRESSION_FUNCTIONS[fn][1]
+    if x_range is None:
+        x_range = default_range
+    if np.shape(x_range) != (2,):
+        raise ValueError(f"x_range must be a pair (low, high), got {x_range!r}")
+    low = check_scalar(x_range[0], "x_range[0]")
+    high = check_scalar(x_range[1], "x_range[1]")
+    if not low < high:
+        raise ValueError(f"x_range must satisfy low < high, got {x_range!r}")
+    gen = as_generator(rng)
+
+    x = np.sort(gen.uniform(low, high, size=n))
+    clean = np.asarray(f(x), dtype=np.float64)
+    if clean.shape != x.shape or not np.isfinite(clean).all():
+        raise ValueError(
+            f"fn must map an array of shape {x.shape} to finite values of the same shape, "
+            f"got {describe(clean)}"
+        )
+    y = clean + noise * gen.standard_normal(n)
+    if outliers:
+        spread = max(float(np.ptp(clean)), 1.0)
+        idx = gen.choice(n, size=int(outliers), replace=False)
+        y[idx] += gen.uniform(1.0, 2.0, size=int(outliers)) * spread
+    return x[:, None].astype(dt), y[:, None].astype(dt)
+
+
+# ---------------------------------------------------------------------------
+# Splitting, scaling, encoding, batching
+# ---------------------------------------------------------------------------
+
+
+def train_test_split(
+    X, y, test_size: float = 0.2, stratify: bool = True, rng=None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""Split samples at random into a training set and a test set.
+
+    The test set gets :math:`n_\text{test} = \operatorname{round}(\text{test\_size}
+    \cdot n)` samples (at least one, and at least one sample is left for
+    training). With ``stratify=True`` and integer class labels ``y``, each
+    class :math:`c` with :math:`n_c` samples contributes
+    :math:`\approx \text{test\_size} \cdot n_c` of them (largest-remainder
+    rounding, so the counts add up to :math:`n_\text{test}`), which keeps the
+    class proportions of both splits close to those of the whole set. For
+    regression targets (float or multi-column ``y``) the split is purely
+    random. Both splits come in random order.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+        Inputs.
+    y : array_like of shape (n_samples,) or (n_samples, n_targets)
+        Integer class labels or regression targets.
+    test_size : float, optional
+        Fraction of the samples in the test set, in (0, 1).
+    stratify : bool, optional
+        Preserve the class proportions when ``y`` holds integer class labels.
+    rng : numpy.random.Generator, int or None, optional
+        Source of randomness.
+
+    Returns
+    -------
+    X_train, X_test : numpy.ndarray
+        Rows of ``X`` (copies), ``n - n_test`` and ``n_test`` of them.
+    y_train, y_test : numpy.ndarray
+        The matching rows of ``y``.
+
+    Examples
+    --------
+    >>> X = np.arange(20.0).reshape(10, 2)
+    >>> y = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, rng=0)
+    >>> X_train.shape, X_test.shape, np.bincount(y_test).tolist()
+    ((6, 2), (4, 2), [2, 2])
+    >>> bool(np.array_equal(X_test[:, 0] // 2 >= 5, y_test == 1))
+    True
+    """
+    X = _as_samples(X)
+    y = _as_targets(y)
+    _check_same_length(X, y)
+    test_size = check_scalar(test_size, "test_size", low=0.0, high=1.0, low_inclusive=False,
+                             high_inclusive=False)
+    n = len(X)
+    if n < 2:
+        raise ValueError(f"X must have at least 2 samples to split, got {n}")
+    gen = as_generator(rng)
+
+    n_test = min(max(int(np.floor(test_size * n + 0.5)), 1), n - 1)
+    perm = gen.permutation(n)
+    if stratify and y.ndim == 1 and y.dtype.kind in "biu":
+        labels = _as_labels(y)[perm]
+        counts = np.bincount(labels)
+        exact = test_size * counts
+        per_class = np.floor(exact).astype(np.int64)
+        # Largest-remainder rounding: the classes with the largest fractional
+        # parts take the test samples still missing.
+        missing = n_test - int(per_class.sum())
+        per_class[np.argsort(per_class - exact, kind="stable")[:missing]] += 1
+        # Rank of each (shuffled) sample within its class; the first
+        # per_class[c] samples of class c go to the test set.
+        order = np.argsort(labels, kind="stable")
+        starts = np.cumsum(counts) - counts
+        rank = np.arange(n) - starts[labels[order]]
+        is_test = np.empty(n, dtype=bool)
+        is_test[order] = rank < per_class[labels[order]]
+    else:
+        is_test = np.arange(n) < n_test
+    test_idx, train_idx = perm[is_test], perm[~is_test]
+    return X[train_idx], X[test_idx], y[train_idx], y[test_idx]
+
+
+class Standardizer:
+    r"""Feature-wise standardization fitted on training data.
+
+    .. math::
+
+        \mu_j = \frac1n \sum_{i=1}^n x_{ij}, \qquad
+        \sigma_j = \sqrt{\frac1n \sum_{i=1}^n (x_{ij} - \mu_j)^2}, \qquad
+        z_{ij} = \frac{x_{ij} - \mu_j}{\tilde\sigma_j},
+        \quad \tilde\sigma_j = \begin{cases} \sigma_j & \sigma_j > \epsilon \\
+        1 & \text{otherwise} \end{cases}
+
+    so every feature of the training set gets mean 0 and standard deviation
+    1, and a constant feature becomes 0 instead of dividing by zero. The
+    statistics come from the training set only and are reused on the test
+    set: computing them on the test set would leak information about it.
+
+    Parameters
+    ----------
+    eps : float, optional
+        Standard deviations at or below ``eps`` count as constant, >= 0.
+
+    Attributes
+    ----------
+    mean_ : numpy.ndarray of shape (n_features,)
+        :math:`\mu`, set by :meth:`fit`.
+    scale_ : numpy.ndarray of shape (n_features,)
+        :math:`\tilde\sigma`, set by :meth:`fit`.
+
+    Examples
+    --------
+    >>> X_train = np.array([[1.0, 5.0], [3.0, 5.0]])
+    >>> scaler = Standardizer().fit(X_train)
+    >>> scaler.mean_.tolist(), scaler.scale_.tolist()
+    ([2.0, 5.0], [1.0, 1.0])
+    >>> scaler.transform(np.array([[4.0, 6.0]])).tolist()
+    [[2.0, 1.0]]
+    >>> scaler.inverse_transform(scaler.transform(X_train)).tolist()
+    [[1.0, 5.0], [3.0, 5.0]]
+    """
+
+    def __init__(self, eps: float = 1e-8) -> None:
+        self.eps = check_scalar(eps, "eps", low=0.0)
+        self.mean_: np.ndarray | None = None
+        self.scale_: np.ndarray | None = None
+
+    def fit(self, X) -> Standardizer:
+        """Compute :math:`\\mu` and :math:`\\tilde\\sigma` from ``X`` of shape (n, d)."""
+        X = _as_samples(X)
+        if len(X) == 0:
+            raise ValueError("X must have at least one sample to fit a Standardizer, got 0")
+        self.mean_ = X.mean(axis=0)
+        std = X.std(axis=0)
+        self.scale_ = np.where(std > self.eps, std, 1).astype(X.dtype)
+        return self
+
+    def _check_fitted(self, X, name: str) -> np.ndarray:
+        if self.mean_ is None:
+            raise ValueError("this Standardizer is not fitted yet; call fit(X_train) first")
+        X = _as_samples(X, name)
+        if X.shape[1] != self.mean_.shape[0]:
+            raise ValueError(
+                f"{name} must have {self.mean_.shape[0]} features (columns) like the data the "
+                f"Standardizer was fitted on, got {describe(X)}"
+            )
+        return X
+
+    def transform(self, X) -> np.ndarray:
+        """Return :math:`(X - \\mu) / \\tilde\\sigma` (a new array, dtype of ``X``)."""
+        X = self._check_fitted(X, "X")
+        return ((X - self.mean_) / self.scale_).astype(X.dtype, copy=False)
+
+    def fit_transform(self, X) -> np.ndarray:
+        """Fit on ``X`` and return it standardized."""
+        return self.fit(X).transform(X)
+
+    def inverse_transform(self, Z) -> np.ndarray:
+        """Undo :meth:`transform`: return :math:`Z \\tilde\\sigma + \\mu`."""
+        Z = self._check_fitted(Z, "Z")
+        return (Z * self.scale_ + self.mean_).astype(Z.dtype, copy=False)
+
+    def __repr__(self) -> str:
+        return f"Standardizer(eps={self.eps:g})"
+
+
+def standardize(X_train, X_test=None, eps: float = 1e-8):
+    r"""Standardize features with statistics fitted on the training set only.
+
+    .. math::
+
+        z_{ij} = \frac{x_{ij} - \mu_j}{\tilde\sigma_j}
+
+    with the mean :math:`\mu_j` and standard deviation :math:`\tilde\sigma_j`
+    of column :math:`j` of ``X_train`` (1 for constant columns); see
+    :class:`Standardizer`, which also keeps :math:`\mu` and
+    :math:`\tilde\sigma` for new data.
+
+    Parameters
+    ----------
+    X_train : array_like of shape (n_train, n_features)
+        Training inputs: the statistics are computed from them.
+    X_test : array_like of shape (n_test, n_features), optional
+        Test inputs, transformed with the training statistics.
+    eps : float, optional
+        Standard deviations at or below ``eps`` count as constant.
+
+    Returns
+    -------
+    numpy.ndarray or tuple of numpy.ndarray
+        ``Z_train`` when ``X_test`` is None, else ``(Z_train, Z_test)``.
+
+    Examples
+    --------
+    >>> X_train = np.array([[0.0, 2.0], [2.0, 2.0]])
+    >>> Z_train, Z_test = standardize(X_train, np.array([[4.0, 3.0]]))
+    >>> Z_train.tolist(), Z_test.tolist()
+    ([[-1.0, 0.0], [1.0, 0.0]], [[3.0, 1.0]])
+    """
+    scaler = Standardizer(eps).fit(X_train)
+    Z_train = scaler.transform(X_train)
+    if X_test is None:
+        return Z_train
+    return Z_train, scaler.transform(X_test)
+
+
+def one_hot(y, num_classes: int | None = None, dtype=np.float64) -> np.ndarray:
+    r"""One-hot encode class labels.
+
+    .. math::
+
+        Y_{ik} = \begin{cases} 1 & k = y_i \\ 0 & \text{otherwise} \end{cases},
+        \qquad k = 0, \dots, K - 1
+
+    Parameters
+    ----------
+    y : array_like of shape (n_samples,)
+        Integer class labels, >= 0.
+    num_classes : int, optional
+        :math:`K`, larger than every label; defaults to ``max(y) + 1``.
+    dtype : {numpy.float64, numpy.float32}, optional
+        Floating dtype of the result.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_samples, num_classes)
+
+    Examples
+    --------
+    >>> one_hot([0, 2, 1], num_classes=4)
+    array([[1., 0., 0., 0.],
+           [0., 0., 1., 0.],
+           [0., 1., 0., 0.]])
+    """
+    labels = _as_labels(y)
+    dt = _check_dtype(dtype)
+    k = _check_num_classes(labels, num_classes)
+    out = np.zeros((labels.size, k), dtype=dt)
+    out[np.arange(labels.size), labels] = 1
+    return out
+
+
+def _check_num_classes(labels: np.ndarray, num_classes, name: str = "y") -> int:
+    """Validate ``num_classes`` against labels (defaults to ``max + 1``)."""
+    needed = int(labels.max()) + 1 if labels.size else 0
+    if num_classes is None:
+        if needed == 0:
+            raise ValueError(f"num_classes must be given when {name} is empty")
+        return needed
+    k = check_positive_int(num_classes, "num_classes")
+    if k < needed:
+        raise ValueError(
+            f"num_classes={k} is too small: {name} contains label {needed - 1}; "
+            f"expected num_classes >= {needed}"
+        )
+    return k
+
+
+def minibatches(
+    X, y, batch_size: int, rng=None, shuffle: bool = True
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    r"""Iterate once over the data in mini-batches.
+
+    One pass (an epoch) visits every sample exactly once: the samples are
+    taken in the order of a random permutation (``shuffle=True``) or in their
+    stored order, cut into :math:`\lceil n / B \rceil` batches of
+    :math:`B` = ``batch_size`` samples, the last one smaller when :math:`B`
+    does not divide :math:`n`. Call it again for the next epoch, with the
+    same ``Generator`` so that each epoch gets a new order.
+
+    The arguments are checked at once, when ``minibatches`` is called, not
+    when the first batch is requested.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+        Inputs.
+    y : array_like of shape (n_samples,) or (n_samples, n_targets)
+        Labels or targets, one row per sample.
+    batch_size : int
+        Samples per batch, >= 1.
+    rng : numpy.random.Generator, int or None, optional
+        Source of randomness for the order (unused when ``shuffle=False``).
+    shuffle : bool, optional
+        Visit the samples in random order.
+
+    Yields
+    ------
+    X_batch : numpy.ndarray of shape (b, n_features)
+    y_batch : numpy.ndarray of shape (b,) or (b, n_targets)
+        Copies when shuffling, views of ``X`` and ``y`` otherwise.
+
+    Examples
+    --------
+    >>> X, y = np.arange(10.0).reshape(5, 2), np.arange(5)
+    >>> [yb.tolist() for _, yb in minibatches(X, y, batch_size=2, shuffle=False)]
+    [[0, 1], [2, 3], [4]]
+    >>> sorted(np.concatenate([yb for _, yb in minibatches(X, y, 2, rng=0)]).tolist())
+    [0, 1, 2, 3, 4]
+    """
+    X = _as_samples(X)
+    y = _as_targets(y)
+    _check_same_length(X, y)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    gen = as_generator(rng)
+    order = gen.permutation(len(X)) if shuffle else None
+    return _batches(X, y, batch_size, order)
+
+
+def _batches(X, y, batch_size, order) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    for start in range(0, len(X), batch_size):
+        if order is None:
+            yield X[start : start + batch_size], y[start : start + batch_size]
+        else:
+            idx = order[start : start + batch_size]
+            yield X[idx], y[idx]
