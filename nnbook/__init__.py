@@ -1,3 +1,59 @@
-"""nnbook: the small NumPy library behind the course *Neural networks, from the notes up*."""
+"""nnbook: the small NumPy library behind the course *Neural networks, from the notes up*.
+
+One module per concept of the course notes, each readable top to bottom:
+
+- :mod:`nnbook.activations` — sigmoid, tanh, ReLU, Leaky ReLU, softmax (激活函数)
+- :mod:`nnbook.init` — parameter initialization (参数初始化)
+- :mod:`nnbook.losses` — loss functions (损失函数)
+- :mod:`nnbook.regularization` — L1, L2 and dropout (正则项)
+- :mod:`nnbook.layers`, :mod:`nnbook.network` — dense layers, batch norm, networks
+- :mod:`nnbook.optim` — gradient descent and its variants (优化算法)
+- :mod:`nnbook.train` — the training loop
+- :mod:`nnbook.gradcheck` — finite-difference gradient checks
+- :mod:`nnbook.data`, :mod:`nnbook.metrics`, :mod:`nnbook.plotting`,
+  :mod:`nnbook.surfaces` — data sets, metrics, figures and test functions
+"""
+
+from . import (
+    activations,
+    gradcheck,
+    init,
+    layers,
+    losses,
+    metrics,
+    network,
+    optim,
+    regularization,
+    train,
+)
+from .layers import BatchNorm1d, Dense
+from .network import Sequential, mlp
+from .optim import SGD, AdaGrad, Adam, Momentum, RMSProp
+from .train import History, evaluate, fit
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "SGD",
+    "AdaGrad",
+    "Adam",
+    "BatchNorm1d",
+    "Dense",
+    "History",
+    "Momentum",
+    "RMSProp",
+    "Sequential",
+    "activations",
+    "evaluate",
+    "fit",
+    "gradcheck",
+    "init",
+    "layers",
+    "losses",
+    "metrics",
+    "mlp",
+    "network",
+    "optim",
+    "regularization",
+    "train",
+]

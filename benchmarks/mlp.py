@@ -1,0 +1,237 @@
+"""Training speed of an MLP: nnbook against scikit-learn and (if installed) PyTorch.
+
+Every implementation trains the same network with the same settings, in one
+process, float32 throughout: one hidden ReLU layer, softmax cross entropy,
+Adam (lr 1e-3, betas 0.9 / 0.999, eps 1e-8), no weight decay, data shuffled
+every epoch. Each is timed on its whole ``fit`` (checks included) divided by
+the number of epochs; the table shows the best of ``--repeats`` runs (runs of
+the implementations are interleaved, so that a noisy moment on a shared
+machine hits all of them alike) and the test accuracy of that best run.
+
+Workloads
+---------
+W1  scikit-learn's digits (1797 8x8 images, 10 classes), 80/20 stratified
+    split (random_state=0), standardised with the training mean and std;
+    MLP 64-128-10, batch 64, 30 epochs.
+W2  an MNIST-sized synthetic set: 60,000 training and 10,000 test samples of
+    784 standard-normal features, labelled by a fixed random "teacher"
+    network (784-64-10, tanh, seed 0): the class is the argmax of the
+    teacher's output. MLP 784-256-10, batch 128, one epoch.
+
+Usage::
+
+    python benchmarks/mlp.py [--workload W1|W2|all] [--repeats N] [--quick]
+
+``--quick`` (a smoke test) runs one repeat of shortened workloads: W1 for 3
+epochs, W2 on 10,000 training samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+import nnbook
+from nnbook.network import mlp
+from nnbook.optim import Adam
+from nnbook.train import fit
+
+
+@dataclass
+class Workload:
+    name: str
+    description: str
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    hidden: int
+    batch_size: int
+    epochs: int
+
+
+def digits_workload(quick: bool) -> Workload:
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, stratify=y, random_state=0
+    )
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    std[std == 0] = 1.0  # constant pixels (always 0) stay 0
+    X_train = ((X_train - mean) / std).astype(np.float32)
+    X_test = ((X_test - mean) / std).astype(np.float32)
+    epochs = 3 if quick else 30
+    return Workload(
+        "W1",
+        f"digits, MLP 64-128-10, batch 64, {epochs} epochs",
+        X_train,
+        y_train,
+        X_test,
+        y_test,
+        128,
+        64,
+        epochs,
+    )
+
+
+def teacher_workload(quick: bool) -> Workload:
+    n_train = 10_000 if quick else 60_000
+    n_test, d, k = 10_000, 784, 10
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n_train + n_test, d), dtype=np.float32)
+    W1 = rng.standard_normal((d, 64), dtype=np.float32) / np.sqrt(d)
+    W2 = rng.standard_normal((64, k), dtype=np.float32)
+    y = np.argmax(np.tanh(X @ W1) @ W2, axis=1)
+    return Workload(
+        "W2",
+        f"synthetic {n_train}x784 teacher labels, MLP 784-256-10, batch 128, 1 epoch",
+        X[:n_train],
+        y[:n_train],
+        X[n_train:],
+        y[n_train:],
+        256,
+        128,
+        1,
+    )
+
+
+# ------------------------------------------------------------------ runners
+
+
+def run_nnbook(w: Workload) -> tuple[float, float]:
+    d, k = w.X_train.shape[1], int(w.y_train.max()) + 1
+    model = mlp([d, w.hidden, k], activation="relu", rng=0, dtype=np.float32)
+    optimizer = Adam(model, lr=1e-3)
+    start = time.perf_counter()
+    fit(
+        model,
+        "cross_entropy",
+        optimizer,
+        w.X_train,
+        w.y_train,
+        epochs=w.epochs,
+        batch_size=w.batch_size,
+        rng=0,
+    )
+    seconds = time.perf_counter() - start
+    accuracy = float(np.mean(model.predict_classes(w.X_test) == w.y_test))
+    return seconds / w.epochs, accuracy
+
+
+def run_sklearn(w: Workload) -> tuple[float, float]:
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    clf = MLPClassifier(
+        hidden_layer_sizes=(w.hidden,),
+        activation="relu",
+        solver="adam",
+        learning_rate_init=1e-3,
+        batch_size=w.batch_size,
+        max_iter=w.epochs,
+        alpha=0.0,
+        shuffle=True,
+        tol=0.0,
+        n_iter_no_change=w.epochs + 1,
+        early_stopping=False,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start = time.perf_counter()
+        clf.fit(w.X_train, w.y_train)
+        seconds = time.perf_counter() - start
+    assert clf.coefs_[0].dtype == np.float32, "scikit-learn should keep float32"
+    return seconds / w.epochs, float(clf.score(w.X_test, w.y_test))
+
+
+def run_torch(w: Workload) -> tuple[float, float]:
+    import torch
+
+    torch.manual_seed(0)
+    d, k = w.X_train.shape[1], int(w.y_train.max()) + 1
+    model = torch.nn.Sequential(
+        torch.nn.Linear(d, w.hidden), torch.nn.ReLU(), torch.nn.Linear(w.hidden, k)
+    )
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    X = torch.from_numpy(w.X_train)
+    y = torch.from_numpy(w.y_train.astype(np.int64))
+    generator = torch.Generator().manual_seed(0)
+    n = len(X)
+    start = time.perf_counter()
+    for _ in range(w.epochs):
+        order = torch.randperm(n, generator=generator)
+        for i in range(0, n, w.batch_size):
+            batch = order[i : i + w.batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(X[batch]), y[batch])
+            loss.backward()
+            optimizer.step()
+    seconds = time.perf_counter() - start
+    with torch.no_grad():
+        predicted = model(torch.from_numpy(w.X_test)).argmax(dim=1).numpy()
+    return seconds / w.epochs, float(np.mean(predicted == w.y_test))
+
+
+def torch_version() -> str | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch.__version__
+
+
+# ------------------------------------------------------------------ main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workload", choices=["W1", "W2", "all"], default="all")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="short smoke run, one repeat")
+    args = parser.parse_args()
+    repeats = 1 if args.quick else max(1, args.repeats)
+
+    import sklearn
+
+    runners = {"nnbook": run_nnbook, "scikit-learn": run_sklearn}
+    if torch_version() is not None:
+        runners["pytorch"] = run_torch
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, "
+        f"scikit-learn {sklearn.__version__}, torch {torch_version() or 'not installed'}, "
+        f"nnbook {nnbook.__version__}; {os.cpu_count()} CPU(s); best of {repeats}"
+    )
+
+    workloads = []
+    if args.workload in ("W1", "all"):
+        workloads.append(digits_workload(args.quick))
+    if args.workload in ("W2", "all"):
+        workloads.append(teacher_workload(args.quick))
+    for w in workloads:
+        best = {name: (np.inf, np.nan) for name in runners}
+        for _ in range(repeats):
+            for name, run in runners.items():  # interleaved: noise hits all alike
+                result = run(w)
+                if result[0] < best[name][0]:
+                    best[name] = result
+        print(f"\n{w.name}: {w.description} ({len(w.X_train)} train / {len(w.X_test)} test)")
+        print(f"  {'implementation':<14}{'ms/epoch':>10}{'vs nnbook':>11}{'test acc':>10}")
+        reference = best["nnbook"][0]
+        for name, (seconds, accuracy) in best.items():
+            print(
+                f"  {name:<14}{1e3 * seconds:>10.2f}{seconds / reference:>10.2f}x{accuracy:>10.4f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

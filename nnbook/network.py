@@ -1,0 +1,543 @@
+r"""Networks as chains of layers (前馈神经网络): :class:`Sequential` and :func:`mlp`.
+
+A feed-forward network computes its output by passing the input through its
+layers in order, and its gradients by the chain rule in the reverse order
+(反向传播, backpropagation):
+
+.. math::
+
+    h_0 = X, \quad h_l = f_l(h_{l-1}) \ (l = 1, \dots, L), \qquad
+    \frac{\partial \mathcal L}{\partial h_{l-1}} =
+    \frac{\partial \mathcal L}{\partial h_l}\,\frac{\partial h_l}{\partial h_{l-1}}
+
+:func:`signal_statistics` measures how large the signals and the gradients
+are from layer to layer, the quantities behind vanishing and exploding
+gradients (梯度消失 / 梯度爆炸) and behind the choice of initialisation.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import as_float_array, as_generator, check_positive_int, check_scalar
+from .activations import Sigmoid, get_activation
+from .base import Layer
+from .layers import BatchNorm1d, Dense, Dropout
+
+__all__ = ["Sequential", "SignalStatistics", "mlp", "signal_statistics"]
+
+# Layers that accept backward(..., need_input_grad=False) and that access their
+# parameters only through ``params`` / ``grads`` (so they can be packed, below).
+_PACKABLE = (Dense, BatchNorm1d)
+
+
+def _width_in(layer: Layer) -> int | None:
+    if isinstance(layer, Dense):
+        return layer.fan_in
+    if isinstance(layer, BatchNorm1d):
+        return layer.num_features
+    return None
+
+
+def _width_out(layer: Layer) -> int | None:
+    return layer.fan_out if isinstance(layer, Dense) else _width_in(layer)
+
+
+def _short(layer: Layer) -> str:
+    text = repr(layer)
+    return text[:-2] if text.endswith("()") else text
+
+
+class Sequential:
+    r"""A feed-forward network: layers applied one after the other.
+
+    .. math::
+
+        \hat y = f_L(\cdots f_2(f_1(X)))
+
+    Parameters
+    ----------
+    layers : iterable of :class:`nnbook.base.Layer`
+        At least one layer, each instance at most once. Consecutive widths
+        must chain: every :class:`~nnbook.layers.Dense` or
+        :class:`~nnbook.layers.BatchNorm1d` takes as many features as the
+        last such layer before it produces (parameter-free layers keep the
+        width). All parameters share one dtype.
+
+    Notes
+    -----
+    When every layer with parameters is a ``Dense`` or a ``BatchNorm1d``,
+    the model stores all parameters in one contiguous vector and all
+    gradients in another (each ``layer.params[name]`` becomes a view into
+    it), as PyTorch's ``flatten_parameters`` does. The optimizers of
+    :mod:`nnbook.optim` then update every parameter with one NumPy call per
+    arithmetic operation instead of one per array, which matters for small
+    batches. Change parameters in place (``layer.params["W"][...] = w``),
+    never by rebinding the dictionary entry.
+
+    :meth:`backward` does not compute the gradient with respect to the input
+    ``X`` unless asked: nobody trains the data, and for an MNIST-sized
+    network that product is a third of the work.
+
+    Examples
+    --------
+    >>> from nnbook.layers import Dense, ReLU
+    >>> model = Sequential([Dense(64, 128, rng=0), ReLU(), Dense(128, 10, rng=1)])
+    >>> model
+    Sequential(
+      (0) Dense(64 -> 128)  8,320 params
+      (1) ReLU
+      (2) Dense(128 -> 10)  1,290 params
+    ) total 9,610 parameters
+    >>> out = model.forward(np.ones((5, 64)))
+    >>> out.shape
+    (5, 10)
+    >>> model.backward(np.ones((5, 10)))  # fills the gradients, returns None
+    >>> [name for name, value, grad in model.parameters()]
+    ['0.W', '0.b', '2.W', '2.b']
+    """
+
+    def __init__(self, layers: Iterable[Layer]) -> None:
+        layers = tuple(layers)
+        if not layers:
+            raise ValueError("layers is empty; expected at least one Layer")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise ValueError(
+                    f"layers[{i}] is {type(layer).__name__} {layer!r}; expected a "
+                    "nnbook.base.Layer instance"
+                )
+        seen: dict[int, int] = {}
+        for i, layer in enumerate(layers):
+            if id(layer) in seen:
+                raise ValueError(
+                    f"layers[{i}] is the same {layer!r} object as layers[{seen[id(layer)]}]; "
+                    "each layer can appear once (its cache and gradients are its own)"
+                )
+            seen[id(layer)] = i
+        self.layers = layers
+        self._check_widths()
+        self.dtype = self._common_dtype()
+        self.training = all(layer.training for layer in layers)
+        trainable = [i for i, layer in enumerate(layers) if layer.params]
+        self._first = trainable[0] if trainable else len(layers)
+        # Backward order: the layers after the first trainable one, last to first.
+        self._backward_layers = layers[self._first + 1 :][::-1]
+        self._flat: tuple[np.ndarray, np.ndarray] | None = None
+        self.flat_parameters()
+
+    def _check_widths(self) -> None:
+        width, source = None, None
+        for i, layer in enumerate(self.layers):
+            expected = _width_in(layer)
+            if expected is not None and width is not None and expected != width:
+                raise ValueError(
+                    f"layer ({i}) {layer!r} expects {expected} input features, but layer "
+                    f"({source}) {self.layers[source]!r} before it produces {width}"
+                )
+            if _width_out(layer) is not None:
+                width, source = _width_out(layer), i
+
+    def _common_dtype(self) -> np.dtype:
+        dtypes = {}
+        for name, value, _ in self.parameters():
+            dtypes.setdefault(value.dtype, name)
+        if len(dtypes) > 1:
+            found = ", ".join(f"{dt} ({name})" for dt, name in dtypes.items())
+            raise ValueError(
+                f"layers have parameters of different dtypes: {found}; "
+                "expected one dtype for the whole model"
+            )
+        return next(iter(dtypes), np.dtype(np.float64))
+
+    # ---------------------------------------------------------------- passes
+
+    def forward(self, x) -> np.ndarray:
+        """Output of the network for a batch ``x`` (caches what backward needs)."""
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    __call__ = forward
+
+    def backward(self, grad_output, need_input_grad: bool = False) -> np.ndarray | None:
+        r"""Backpropagate :math:`\partial L/\partial \hat y`, filling every layer's ``grads``.
+
+        Parameters
+        ----------
+        grad_output : numpy.ndarray, shape of the last output
+        need_input_grad : bool
+            Also compute and return :math:`\partial L / \partial X`. By default
+            the first layer with parameters skips that product and the
+            parameter-free layers before it are not visited at all.
+
+        Returns
+        -------
+        numpy.ndarray or None
+            :math:`\partial L / \partial X` if ``need_input_grad``, else None.
+        """
+        g = grad_output
+        if need_input_grad:
+            for layer in reversed(self.layers):
+                g = layer.backward(g)
+            return g
+        for layer in self._backward_layers:
+            g = layer.backward(g)
+        if self._first < len(self.layers):
+            first = self.layers[self._first]
+            if isinstance(first, _PACKABLE):
+                first.backward(g, need_input_grad=False)
+            else:
+                first.backward(g)
+        return None
+
+    def predict(self, x) -> np.ndarray:
+        """Raw output (e.g. logits) in evaluation mode, leaving the model untouched.
+
+        Runs each layer in evaluation mode (no dropout, batch norm with its
+        running statistics) on a shallow copy, so neither the training mode,
+        nor the caches a pending :meth:`backward` needs, nor the running
+        statistics change.
+        """
+        for layer in self.layers:
+            twin = copy.copy(layer)
+            twin.training = False
+            x = twin.forward(x)
+        return x
+
+    def predict_classes(self, x) -> np.ndarray:
+        """Predicted class labels, shape ``(n,)``, dtype intp.
+
+        For ``k > 1`` outputs, the index of the largest output (logits or
+        probabilities alike). For a single output, 1 where it exceeds 0.5 if
+        the last layer is a :class:`~nnbook.activations.Sigmoid` (a
+        probability) and where it exceeds 0 otherwise (a logit).
+        """
+        out = self.predict(x)
+        if out.ndim != 2:
+            raise ValueError(f"predict_classes needs outputs of shape (n, k), got {out.shape}")
+        if out.shape[1] > 1:
+            return np.argmax(out, axis=1)
+        threshold = 0.5 if isinstance(self.layers[-1], Sigmoid) else 0.0
+        return (out[:, 0] > threshold).astype(np.intp)
+
+    # ------------------------------------------------------------ parameters
+
+    def parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        """Yield ``("index.name", value, gradient)``, e.g. ``("0.W", W, dW)``."""
+        for i, layer in enumerate(self.layers):
+            for name, value, grad in layer.parameters():
+                yield f"{i}.{name}", value, grad
+
+    def flat_parameters(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The contiguous ``(values, gradients)`` vectors behind every parameter, or None.
+
+        None when some layer with parameters is not a ``Dense`` or
+        ``BatchNorm1d``, or when the parameters are views into another
+        model's vectors (a model built from the layers of another one).
+        Packs the parameters first if needed (e.g. in a deep copy).
+        """
+        entries = [(layer, key) for layer in self.layers for key in layer.params]
+        if not entries or not all(isinstance(layer, _PACKABLE) for layer, _ in entries):
+            return None
+        if self._flat is not None:
+            values, grads = self._flat
+            if all(
+                layer.params[k].base is values and layer.grads[k].base is grads
+                for layer, k in entries
+            ):
+                return self._flat
+        arrays = [d[k] for layer, k in entries for d in (layer.params, layer.grads)]
+        if not all(a.flags.owndata and a.flags.c_contiguous for a in arrays):
+            return None
+        size = sum(layer.params[k].size for layer, k in entries)
+        values, grads = np.empty(size, self.dtype), np.empty(size, self.dtype)
+        start = 0
+        for layer, k in entries:
+            shape = layer.params[k].shape
+            stop = start + layer.params[k].size
+            values[start:stop] = layer.params[k].reshape(-1)
+            grads[start:stop] = layer.grads[k].reshape(-1)
+            layer.params[k] = values[start:stop].reshape(shape)
+            layer.grads[k] = grads[start:stop].reshape(shape)
+            start = stop
+        self._flat = values, grads
+        return self._flat
+
+    def zero_grad(self) -> None:
+        """Reset every gradient to zero, in place."""
+        for layer in self.layers:
+            layer.zero_grad()
+
+    def num_parameters(self) -> int:
+        """Number of trainable scalars."""
+        return sum(layer.num_parameters() for layer in self.layers)
+
+    # ------------------------------------------------------------------ modes
+
+    def train(self, mode: bool = True) -> Sequential:
+        """Training mode (dropout active, batch norm on batch statistics); returns self."""
+        self.training = bool(mode)
+        for layer in self.layers:
+            layer.train(mode)
+        return self
+
+    def eval(self) -> Sequential:
+        """Evaluation mode (no dropout, batch norm on running statistics); returns self."""
+        return self.train(False)
+
+    # -------------------------------------------------------------- container
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __iter__(self) -> Iterator[Layer]:
+        return iter(self.layers)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Sequential(self.layers[index])
+        return self.layers[index]
+
+    def __repr__(self) -> str:
+        names = [f"({i}) {_short(layer)}" for i, layer in enumerate(self.layers)]
+        counts = [layer.num_parameters() for layer in self.layers]
+        name_width = max(map(len, names))
+        count_width = max(len(f"{c:,}") for c in counts)
+        lines = ["Sequential("]
+        for name, count in zip(names, counts, strict=True):
+            if count:
+                lines.append(f"  {name:<{name_width}}  {count:>{count_width},} params")
+            else:
+                lines.append(f"  {name}")
+        lines.append(f") total {self.num_parameters():,} parameters")
+        return "\n".join(lines)
+
+
+def mlp(
+    sizes,
+    activation="relu",
+    output_activation=None,
+    init="he_normal",
+    dropout=0.0,
+    batch_norm=False,
+    rng=None,
+    dtype=np.float64,
+) -> Sequential:
+    r"""A multilayer perceptron (多层感知机): dense layers with activations between them.
+
+    .. math::
+
+        h_l = \varphi(h_{l-1} W_l + b_l) \ (l < L), \qquad
+        \hat y = \psi(h_{L-1} W_L + b_L)
+
+    Each hidden block is ``Dense``, then ``BatchNorm1d`` if ``batch_norm``,
+    then the activation :math:`\varphi`, then ``Dropout`` if ``dropout > 0``.
+    The output block is a ``Dense`` followed by :math:`\psi` =
+    ``output_activation`` if one is given; by default the network outputs
+    logits, as :func:`nnbook.losses.cross_entropy` expects.
+
+    Parameters
+    ----------
+    sizes : sequence of int, length >= 2
+        Widths from input to output, e.g. ``[64, 128, 10]``.
+    activation : str or Layer
+        Hidden activation, by name (see :func:`nnbook.activations.get_activation`)
+        or as a layer such as ``LeakyReLU(alpha=0.2)``, copied for each hidden layer.
+    output_activation : str, Layer or None
+    init : str or callable
+        Weight initialiser of every dense layer.
+    dropout : float in [0, 1)
+        Dropout probability after each hidden activation (0: no dropout layers).
+    batch_norm : bool
+        Insert batch normalisation before each hidden activation.
+    rng : numpy.random.Generator, int or None
+        One generator draws every layer's weights (and the dropout masks),
+        so that layers of the same shape still get different weights.
+    dtype : float32 or float64
+
+    Returns
+    -------
+    Sequential
+
+    Examples
+    --------
+    >>> mlp([64, 128, 10], rng=0)
+    Sequential(
+      (0) Dense(64 -> 128)  8,320 params
+      (1) ReLU
+      (2) Dense(128 -> 10)  1,290 params
+    ) total 9,610 parameters
+    >>> len(mlp([4, 8, 8, 1], activation="tanh", batch_norm=True, dropout=0.5, rng=0))
+    9
+    """
+    sizes = list(sizes) if isinstance(sizes, (list, tuple)) else sizes
+    if not isinstance(sizes, list) or len(sizes) < 2:
+        raise ValueError(f"sizes must be a list of at least two layer widths, got {sizes!r}")
+    sizes = [check_positive_int(s, "sizes[i]") for s in sizes]
+    dropout = check_scalar(dropout, "dropout", low=0.0, high=1.0, high_inclusive=False)
+    hidden_activation = get_activation(activation)  # checks the name even with no hidden layer
+    rng = as_generator(rng)
+    layers: list[Layer] = []
+    for fan_in, fan_out in zip(sizes[:-2], sizes[1:-1], strict=True):
+        layers.append(Dense(fan_in, fan_out, init=init, rng=rng, dtype=dtype))
+        if batch_norm:
+            layers.append(BatchNorm1d(fan_out, dtype=dtype))
+        layers.append(copy.deepcopy(hidden_activation))
+        if dropout > 0:
+            layers.append(Dropout(dropout, rng=rng))
+    layers.append(Dense(sizes[-2], sizes[-1], init=init, rng=rng, dtype=dtype))
+    if output_activation is not None:
+        layers.append(get_activation(output_activation))
+    return Sequential(layers)
+
+
+@dataclass(frozen=True)
+class SignalStatistics:
+    r"""Per-dense-layer sizes of signals and gradients (see :func:`signal_statistics`).
+
+    .. math::
+
+        z_l = h_{l-1} W_l + b_l, \qquad h_l = \text{block}_l(z_l)
+
+    Every field is an array with one entry per :class:`~nnbook.layers.Dense`
+    layer :math:`l`, from input to output.
+
+    Attributes
+    ----------
+    layer : numpy.ndarray of int
+        Index of each dense layer in the model.
+    preactivation_std : numpy.ndarray
+        Standard deviation of the dense layer's output :math:`z_l = h_{l-1}W_l + b_l`.
+    activation_std : numpy.ndarray
+        Standard deviation of the block's output :math:`h_l` (after the
+        activation, batch norm and dropout that follow; equal to the
+        pre-activation for a dense layer followed directly by another).
+    activation_grad_std : numpy.ndarray
+        Standard deviation of :math:`\partial L / \partial h_l`.
+    weight_grad_norm : numpy.ndarray
+        Frobenius norm of :math:`\partial L / \partial W_l`.
+    weight_grad_std : numpy.ndarray
+        Standard deviation of the entries of :math:`\partial L / \partial W_l`.
+
+    Examples
+    --------
+    >>> stats = signal_statistics(mlp([4, 8, 2], rng=0), np.ones((5, 4)), rng=0)
+    >>> stats.layer, stats.weight_grad_norm.shape
+    (array([0, 2]), (2,))
+    >>> sorted(stats.as_dict())[:2]
+    ['activation_grad_std', 'activation_std']
+    """
+
+    layer: np.ndarray
+    preactivation_std: np.ndarray
+    activation_std: np.ndarray
+    activation_grad_std: np.ndarray
+    weight_grad_norm: np.ndarray
+    weight_grad_std: np.ndarray
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        """The fields as a dictionary of arrays."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def signal_statistics(model: Sequential, X, grad_output=None, rng=None) -> SignalStatistics:
+    r"""How large signals and gradients are at each dense layer, after one forward/backward.
+
+    For each dense layer :math:`l` with output :math:`z_l` (pre-activation)
+    and block output :math:`h_l` (what the next dense layer receives):
+
+    .. math::
+
+        \operatorname{std}(z_l), \quad \operatorname{std}(h_l), \quad
+        \operatorname{std}\Big(\frac{\partial L}{\partial h_l}\Big), \quad
+        \Big\|\frac{\partial L}{\partial W_l}\Big\|_F, \quad
+        \operatorname{std}\Big(\frac{\partial L}{\partial W_l}\Big)
+
+    The backward pass starts from ``grad_output`` :math:`G`, the gradient of
+    the loss with respect to the network's output; with ``grad_output=None``
+    it is drawn from a standard normal with ``rng``. That is the gradient of
+    the random linear probe :math:`L = \sum_{ij} G_{ij}\hat y_{ij}`, which
+    measures how gradients shrink or grow through depth without mixing in the
+    shape of a particular loss.
+
+    The passes run on a deep copy of ``model`` in its current mode (call
+    ``model.eval()`` first to switch dropout off): the model's parameters,
+    gradients, caches and running statistics are left untouched.
+
+    Parameters
+    ----------
+    model : Sequential
+        With at least one :class:`~nnbook.layers.Dense` layer.
+    X : array_like, shape (n, fan_in)
+        Input batch.
+    grad_output : array_like or None, shape of the model's output
+    rng : numpy.random.Generator, int or None
+        Draws ``grad_output`` when it is None.
+
+    Returns
+    -------
+    SignalStatistics
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> deep = mlp([100] * 11, activation="sigmoid", init="xavier_normal", rng=rng)
+    >>> stats = signal_statistics(deep, rng.standard_normal((200, 100)), rng=rng)
+    >>> stats.layer
+    array([ 0,  2,  4,  6,  8, 10, 12, 14, 16, 18])
+    >>> bool(stats.weight_grad_norm[0] < stats.weight_grad_norm[-1] / 100)  # vanishing gradient
+    True
+    """
+    if not isinstance(model, Sequential):
+        raise ValueError(f"model must be a Sequential, got {type(model).__name__}")
+    dense = [i for i, layer in enumerate(model.layers) if isinstance(layer, Dense)]
+    if not dense:
+        raise ValueError(f"model has no Dense layer to measure; got\n{model!r}")
+    X = as_float_array(X, "X", dtype=model.dtype)
+    twin = copy.deepcopy(model)
+    layers = twin.layers
+    outputs = []
+    h = X
+    for layer in layers:
+        h = layer.forward(h)
+        outputs.append(h)
+    if grad_output is None:
+        grad_output = as_generator(rng).standard_normal(h.shape).astype(model.dtype)
+    else:
+        grad_output = as_float_array(grad_output, "grad_output", dtype=model.dtype)
+        if grad_output.shape != h.shape:
+            raise ValueError(
+                f"grad_output has shape {grad_output.shape}; expected {h.shape}, "
+                "the shape of the model's output"
+            )
+    upstream = [None] * len(layers)  # upstream[i]: dL / d(output of layer i)
+    g = grad_output
+    for i in range(len(layers) - 1, -1, -1):
+        upstream[i] = g
+        if i > 0:
+            g = layers[i].backward(g)
+        elif isinstance(layers[0], _PACKABLE):
+            layers[0].backward(g, need_input_grad=False)
+        else:
+            layers[0].backward(g)
+    block_end = [i - 1 for i in dense[1:]] + [len(layers) - 1]
+
+    def std(arrays):
+        return np.array([float(np.std(a, dtype=np.float64)) for a in arrays])
+
+    weight_grads = [layers[i].grads["W"] for i in dense]
+    return SignalStatistics(
+        layer=np.array(dense),
+        preactivation_std=std(outputs[i] for i in dense),
+        activation_std=std(outputs[i] for i in block_end),
+        activation_grad_std=std(upstream[i] for i in block_end),
+        weight_grad_norm=np.array(
+            [float(np.linalg.norm(w.astype(np.float64, copy=False))) for w in weight_grads]
+        ),
+        weight_grad_std=std(weight_grads),
+    )

@@ -1,0 +1,373 @@
+"""Tests of nnbook.network: Sequential, mlp and signal_statistics."""
+
+import copy
+
+import numpy as np
+import pytest
+
+from nnbook.activations import ACTIVATION_NAMES, get_activation
+from nnbook.gradcheck import numerical_gradient
+from nnbook.layers import (
+    BatchNorm1d,
+    Dense,
+    Dropout,
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Tanh,
+)
+from nnbook.network import Sequential, SignalStatistics, mlp, signal_statistics
+
+
+def assert_grad_close(analytic, numeric):
+    scale = max(1.0, float(np.abs(numeric).max()))
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8 * scale)
+
+
+def check_network_gradients(model, X, rng, before_forward=lambda: None):
+    """Input gradient and every parameter gradient of L = sum(G * model(X))."""
+
+    def probe_output(x):
+        before_forward()
+        return model.forward(x)
+
+    out = probe_output(X)
+    G = rng.standard_normal(out.shape)
+    dX = model.backward(G, need_input_grad=True)
+    analytic = {name: grad.copy() for name, _, grad in model.parameters()}
+    assert analytic, "the model should have parameters"
+    assert_grad_close(dX, numerical_gradient(lambda x: np.sum(G * probe_output(x)), X))
+    for name, value, _ in model.parameters():
+        original = value.copy()
+
+        def probe(v, value=value):
+            value[...] = v
+            return float(np.sum(G * probe_output(X)))
+
+        numeric = numerical_gradient(probe, original)
+        value[...] = original
+        assert_grad_close(analytic[name], numeric)
+    # The default backward (no input gradient) fills the same parameter gradients.
+    probe_output(X)
+    assert model.backward(G) is None
+    for name, _, grad in model.parameters():
+        np.testing.assert_allclose(grad, analytic[name], rtol=1e-12, atol=1e-15)
+
+
+# ------------------------------------------------------------------ gradients
+
+
+@pytest.mark.parametrize("name", ACTIVATION_NAMES)
+def test_backward_through_each_activation(name):
+    rng = np.random.default_rng(0)
+    model = Sequential([Dense(4, 5, rng=rng), get_activation(name), Dense(5, 3, rng=rng)])
+    for layer in (model[0], model[2]):
+        layer.params["b"][...] = rng.standard_normal(layer.fan_out) * 0.1
+    check_network_gradients(model, rng.standard_normal((6, 4)), rng)
+
+
+def test_backward_through_dropout_with_a_fixed_mask():
+    rng = np.random.default_rng(1)
+    drop = Dropout(0.5)
+    model = Sequential([Dense(4, 6, rng=rng), Tanh(), drop, Dense(6, 2, rng=rng)])
+
+    def fix_mask():  # the same seed before every forward gives the same mask
+        drop.rng = np.random.default_rng(123)
+
+    check_network_gradients(model, rng.standard_normal((5, 4)), rng, before_forward=fix_mask)
+    fix_mask()
+    model.forward(np.ones((5, 4)))
+    assert 0 < np.count_nonzero(drop.mask) < drop.mask.size
+
+
+def test_backward_through_batchnorm_in_training_mode():
+    rng = np.random.default_rng(2)
+    model = mlp([3, 5, 4, 2], activation="tanh", batch_norm=True, rng=rng)
+    for _, value, _ in model.parameters():
+        value += rng.standard_normal(value.shape) * 0.1  # move gamma, beta off 1, 0
+    assert isinstance(model[1], BatchNorm1d) and model.training
+    check_network_gradients(model, rng.standard_normal((7, 3)), rng)
+
+
+def test_backward_skips_the_input_gradient_of_the_first_layer():
+    calls = []
+
+    class SpyDense(Dense):
+        def backward(self, grad_output, need_input_grad=True):
+            calls.append((self.fan_in, need_input_grad))
+            return super().backward(grad_output, need_input_grad)
+
+    class SpyDropout(Dropout):
+        def backward(self, grad_output):
+            calls.append("dropout")
+            return super().backward(grad_output)
+
+    model = Sequential(
+        [SpyDropout(0.2, rng=0), SpyDense(3, 4, rng=0), ReLU(), SpyDense(4, 2, rng=0)]
+    )
+    model.forward(np.ones((5, 3)))
+    assert model.backward(np.ones((5, 2))) is None
+    assert calls == [(4, True), (3, False)]  # the leading dropout is not visited
+    calls.clear()
+    assert model.backward(np.ones((5, 2)), need_input_grad=True).shape == (5, 3)
+    assert calls == [(4, True), (3, True), "dropout"]
+
+
+# -------------------------------------------------------------- construction
+
+
+def test_repr_summarises_layers_and_parameters():
+    assert repr(mlp([64, 128, 10], rng=0)) == (
+        "Sequential(\n"
+        "  (0) Dense(64 -> 128)  8,320 params\n"
+        "  (1) ReLU\n"
+        "  (2) Dense(128 -> 10)  1,290 params\n"
+        ") total 9,610 parameters"
+    )
+
+
+def test_widths_must_chain():
+    with pytest.raises(
+        ValueError,
+        match=r"layer \(2\) Dense\(5 -> 2\) expects 5 input features, but layer \(0\) "
+        r"Dense\(4 -> 3\) before it produces 3",
+    ):
+        Sequential([Dense(4, 3), ReLU(), Dense(5, 2)])
+    with pytest.raises(ValueError, match=r"BatchNorm1d\(4\) expects 4 .* produces 3"):
+        Sequential([Dense(4, 3), BatchNorm1d(4)])
+
+
+@pytest.mark.parametrize(
+    ("layers", "match"),
+    [
+        ([], "empty"),
+        ([Dense(2, 2), "relu"], r"layers\[1\] is str"),
+        ([Dense(2, 2), Dense(2, 2, dtype=np.float32)], "different dtypes: float64 .*float32"),
+    ],
+)
+def test_sequential_rejects_bad_layers(layers, match):
+    with pytest.raises(ValueError, match=match):
+        Sequential(layers)
+
+
+def test_sequential_rejects_a_repeated_layer():
+    relu = ReLU()
+    with pytest.raises(ValueError, match=r"layers\[3\] is the same ReLU\(\) object as layers\[1\]"):
+        Sequential([Dense(2, 2), relu, Dense(2, 2), relu])
+
+
+def test_parameter_names_container_and_counts():
+    model = mlp([4, 3, 2], batch_norm=True, rng=0)
+    names = [name for name, _, _ in model.parameters()]
+    assert names == ["0.W", "0.b", "1.gamma", "1.beta", "3.W", "3.b"]
+    assert model.num_parameters() == 4 * 3 + 3 + 3 + 3 + 3 * 2 + 2
+    assert len(model) == 4 and isinstance(model[1], BatchNorm1d)
+    assert isinstance(model[:2], Sequential) and len(model[:2]) == 2
+    assert [type(layer) for layer in model] == [Dense, BatchNorm1d, ReLU, Dense]
+
+
+def test_zero_grad_train_and_eval():
+    model = mlp([3, 4, 2], dropout=0.5, batch_norm=True, rng=0)
+    model.forward(np.ones((4, 3)))
+    model.backward(np.ones((4, 2)))
+    model.zero_grad()
+    assert all(np.all(grad == 0) for _, _, grad in model.parameters())
+    assert model.eval() is model and not model.training
+    assert not any(layer.training for layer in model)
+    model.train()
+    assert model.training and all(layer.training for layer in model)
+
+
+def test_parameters_live_in_one_contiguous_vector():
+    model = mlp([3, 4, 2], batch_norm=True, rng=0)
+    values, grads = model.flat_parameters()
+    assert values.size == model.num_parameters()
+    values[:] = 0.5  # writing the vector writes every parameter
+    assert all(np.all(value == 0.5) for _, value, _ in model.parameters())
+    model.forward(np.ones((4, 3)))
+    model.backward(np.ones((4, 2)))
+    np.testing.assert_array_equal(grads[-2:], 4.0)  # the last bias gradient
+    # A model built from another's layers does not repack them.
+    assert model[:2].flat_parameters() is None
+    # A deep copy gets its own vector, not shared with the original.
+    twin = copy.deepcopy(model)
+    twin_values, _ = twin.flat_parameters()
+    twin_values[:] = 1.0
+    assert np.all(values == 0.5) and np.all(twin[0].params["W"] == 1.0)
+
+
+def test_predict_is_eval_mode_and_leaves_the_model_untouched():
+    rng = np.random.default_rng(3)
+    model = mlp([3, 6, 2], batch_norm=True, dropout=0.5, rng=0)
+    bn, drop = model[1], model[3]
+    model.forward(rng.standard_normal((5, 3)))  # training mode: running stats move
+    running = bn.running_mean.copy(), bn.running_var.copy()
+    rng_state = copy.deepcopy(drop.rng.bit_generator.state)
+    Z = rng.standard_normal((4, 3))
+    out = model.predict(Z)
+    assert model.training and all(layer.training for layer in model)
+    np.testing.assert_array_equal(bn.running_mean, running[0])
+    np.testing.assert_array_equal(bn.running_var, running[1])
+    assert drop.rng.bit_generator.state == rng_state  # no dropout mask was drawn
+    np.testing.assert_array_equal(out, model.predict(Z))  # deterministic
+    np.testing.assert_allclose(out, model.eval().forward(Z))  # = an explicit eval forward
+
+
+def test_predict_does_not_disturb_a_pending_backward():
+    rng = np.random.default_rng(4)
+    model = mlp([3, 5, 2], rng=rng)
+    X, G = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
+    model.forward(X)
+    model.backward(G)
+    expected = [g.copy() for _, _, g in model.parameters()]
+    model.forward(X)
+    model.predict(rng.standard_normal((2, 3)))  # another input in between
+    model.backward(G)
+    for (_, _, grad), want in zip(model.parameters(), expected, strict=True):
+        np.testing.assert_array_equal(grad, want)
+
+
+def test_predict_classes():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((8, 3))
+    multi = mlp([3, 4], rng=0)
+    np.testing.assert_array_equal(multi.predict_classes(X), np.argmax(multi.predict(X), axis=1))
+    logit = Sequential([Dense(3, 1, rng=0)])
+    np.testing.assert_array_equal(logit.predict_classes(X), (logit.predict(X)[:, 0] > 0))
+    prob = Sequential([Dense(3, 1, rng=0), Sigmoid()])
+    np.testing.assert_array_equal(prob.predict_classes(X), (prob.predict(X)[:, 0] > 0.5))
+    assert prob.predict_classes(X).dtype == np.intp
+
+
+# ----------------------------------------------------------------------- mlp
+
+
+def test_mlp_structure():
+    model = mlp(
+        [4, 8, 8, 1],
+        activation="tanh",
+        output_activation="sigmoid",
+        dropout=0.25,
+        batch_norm=True,
+        rng=0,
+    )
+    assert [type(layer).__name__ for layer in model] == [
+        "Dense",
+        "BatchNorm1d",
+        "Tanh",
+        "Dropout",
+        "Dense",
+        "BatchNorm1d",
+        "Tanh",
+        "Dropout",
+        "Dense",
+        "Sigmoid",
+    ]
+    assert model[3].p == 0.25
+    # One generator for all layers: same-shaped layers get different weights.
+    assert not np.array_equal(model[4].params["W"][:4], model[0].params["W"])
+    assert [type(x) for x in mlp([2, 3, 4], rng=0)] == [Dense, ReLU, Dense]
+    leaky = mlp([2, 3, 3, 1], activation=LeakyReLU(alpha=0.2), rng=0)
+    assert leaky[1] is not leaky[3] and leaky[3].alpha == 0.2
+
+
+def test_mlp_is_reproducible_and_keeps_dtype():
+    a, b = mlp([3, 5, 2], rng=7, dtype=np.float32), mlp([3, 5, 2], rng=7, dtype=np.float32)
+    for (_, va, _), (_, vb, _) in zip(a.parameters(), b.parameters(), strict=True):
+        np.testing.assert_array_equal(va, vb)
+        assert va.dtype == np.float32
+    assert a.dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"sizes": [3]}, "at least two"),
+        ({"sizes": "3,2"}, "at least two"),
+        ({"sizes": [3, 0]}, "positive integer"),
+        ({"sizes": [3, 2], "activation": "swish"}, "unknown activation 'swish'"),
+        ({"sizes": [3, 4, 2], "activation": "swish"}, "unknown activation 'swish'"),
+        ({"sizes": [3, 2], "dropout": 1.0}, "dropout"),
+        ({"sizes": [3, 2], "init": "zeros?"}, "unknown initializer"),
+    ],
+)
+def test_mlp_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        mlp(**kwargs)
+
+
+def test_mlp_output_activation_validated():
+    with pytest.raises(ValueError, match="unknown activation"):
+        mlp([3, 2], output_activation="probabilities")
+
+
+# --------------------------------------------------------- signal_statistics
+
+
+def test_signal_statistics_by_hand():
+    rng = np.random.default_rng(6)
+    model = Sequential([Dense(3, 4, rng=rng), Tanh(), Dense(4, 2, rng=rng)])
+    W1, b1 = model[0].params["W"], model[0].params["b"]
+    W2, b2 = model[2].params["W"], model[2].params["b"]
+    b1 += 0.1
+    X, G = rng.standard_normal((10, 3)), rng.standard_normal((10, 2))
+    z1 = X @ W1 + b1
+    h1 = np.tanh(z1)
+    z2 = h1 @ W2 + b2
+    dh1 = G @ W2.T
+    dW1, dW2 = X.T @ (dh1 * (1 - h1**2)), h1.T @ G
+    stats = signal_statistics(model, X, grad_output=G)
+    assert isinstance(stats, SignalStatistics)
+    np.testing.assert_array_equal(stats.layer, [0, 2])
+    np.testing.assert_allclose(stats.preactivation_std, [z1.std(), z2.std()])
+    np.testing.assert_allclose(stats.activation_std, [h1.std(), z2.std()])
+    np.testing.assert_allclose(stats.activation_grad_std, [dh1.std(), G.std()])
+    np.testing.assert_allclose(stats.weight_grad_norm, [np.linalg.norm(dW1), np.linalg.norm(dW2)])
+    np.testing.assert_allclose(stats.weight_grad_std, [dW1.std(), dW2.std()])
+    assert set(stats.as_dict()) == {
+        "layer",
+        "preactivation_std",
+        "activation_std",
+        "activation_grad_std",
+        "weight_grad_norm",
+        "weight_grad_std",
+    }
+
+
+def test_signal_statistics_leaves_the_model_untouched_and_is_seeded():
+    model = mlp([5, 6, 6, 3], batch_norm=True, rng=0)
+    X = np.random.default_rng(1).standard_normal((20, 5))
+    snapshot = copy.deepcopy(model)
+    first = signal_statistics(model, X, rng=42)
+    second = signal_statistics(model, X, rng=42)
+    for name in first.as_dict():
+        np.testing.assert_array_equal(getattr(first, name), getattr(second, name))
+    for (_, v, g), (_, v0, g0) in zip(model.parameters(), snapshot.parameters(), strict=True):
+        np.testing.assert_array_equal(v, v0)
+        np.testing.assert_array_equal(g, g0)
+    np.testing.assert_array_equal(model[1].running_mean, snapshot[1].running_mean)
+    # Block outputs after batch norm + activation: the stats follow the ReLU.
+    assert np.all(first.activation_std[:-1] < first.preactivation_std[:-1])
+
+
+def test_signal_statistics_shows_vanishing_gradients_in_deep_sigmoid_nets():
+    rng = np.random.default_rng(0)
+    deep = mlp([50] * 9, activation="sigmoid", init="xavier_normal", rng=rng)
+    stats = signal_statistics(deep, rng.standard_normal((100, 50)), rng=rng)
+    assert len(stats.layer) == 8
+    # Each sigmoid scales gradients by at most 1/4: they shrink towards the input.
+    assert np.all(np.diff(stats.weight_grad_norm[:-1]) > 0)
+    assert stats.weight_grad_norm[0] < 1e-3 * stats.weight_grad_norm[-1]
+
+
+def test_signal_statistics_checks():
+    model = mlp([3, 2], rng=0)
+    with pytest.raises(ValueError, match="grad_output has shape"):
+        signal_statistics(model, np.ones((4, 3)), grad_output=np.ones((4, 3)))
+    with pytest.raises(ValueError, match="no Dense layer"):
+        signal_statistics(Sequential([Identity()]), np.ones((4, 3)))
+    with pytest.raises(ValueError, match="must be a Sequential"):
+        signal_statistics([Dense(3, 2)], np.ones((4, 3)))
+    with pytest.raises(ValueError, match="non-finite"):
+        signal_statistics(model, np.full((4, 3), np.nan))
