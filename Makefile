@@ -9,7 +9,13 @@ STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 
 # Deterministic runs everywhere (notebooks keep the inline matplotlib backend).
+# One BLAS thread: a multi-threaded matrix product may sum in a different order
+# on a machine with another number of cores, and change a printed digit.
+# Only `make bench` lifts this, to measure the machine's full speed.
 export PYTHONHASHSEED := 0
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: all venv book test lint unit notebooks execute lab bench clean
@@ -49,7 +55,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/mlp.py
+	env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS -u MKL_NUM_THREADS $(BIN)/python benchmarks/mlp.py
 
 clean:
 	rm -rf _build

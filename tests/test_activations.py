@@ -430,7 +430,7 @@ def test_layer_forward_equals_the_function(name):
     ("layer", "grad"),
     [(Sigmoid(), sigmoid_grad), (Tanh(), tanh_grad), (ReLU(), relu_grad)]
     + [(LeakyReLU(0.3), leaky_relu_grad_03), (Identity(), identity_grad)],
-    ids=repr,
+    ids=["sigmoid", "tanh", "relu", "leaky_relu_0.3", "identity"],
 )
 def test_elementwise_layer_backward_is_grad_times_derivative(layer, grad):
     rng = np.random.default_rng(10)
