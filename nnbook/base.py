@@ -16,7 +16,7 @@ import numpy as np
 
 
 class Layer:
-    """Base class of all layers (activations, dropout, dense, batch norm).
+    r"""Base class of all layers (activations, dropout, dense, batch norm).
 
     Attributes
     ----------
@@ -28,6 +28,33 @@ class Layer:
     training : bool
         Training mode (True) or evaluation mode (False); only layers whose
         behaviour differs (dropout, batch norm) look at it.
+
+    Examples
+    --------
+    A layer that scales its input by a trainable factor :math:`a`
+    (:math:`y = a x`, so :math:`\partial L/\partial a = \sum g x` and
+    :math:`\partial L/\partial x = a g`):
+
+    >>> import numpy as np
+    >>> class Scale(Layer):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.params["a"], self.grads["a"] = np.array(2.0), np.array(0.0)
+    ...     def forward(self, x):
+    ...         self.x = x
+    ...         return self.params["a"] * x
+    ...     def backward(self, grad_output):
+    ...         self.grads["a"][...] = np.sum(grad_output * self.x)
+    ...         return self.params["a"] * grad_output
+    >>> layer = Scale()
+    >>> layer(np.array([1.0, 3.0]))
+    array([2., 6.])
+    >>> layer.backward(np.array([1.0, 1.0]))
+    array([2., 2.])
+    >>> [(name, float(value), float(grad)) for name, value, grad in layer.parameters()]
+    [('a', 2.0, 4.0)]
+    >>> layer.eval().training, layer.num_parameters()
+    (False, 1)
     """
 
     def __init__(self) -> None:
@@ -76,6 +103,16 @@ def check_backward_input(layer: Layer, cached, grad_output: np.ndarray) -> np.nd
 
     ``cached`` is the array cached by forward (its shape is the output shape),
     or None when forward has not run yet.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_backward_input(Layer(), np.zeros((2, 3)), np.ones((2, 3))).shape
+    (2, 3)
+    >>> check_backward_input(Layer(), np.zeros((2, 3)), np.ones((3, 2)))
+    Traceback (most recent call last):
+    ...
+    ValueError: grad_output has shape (3, 2); expected (2, 3), the shape of Layer's last output
     """
     if cached is None:
         raise RuntimeError(f"{type(layer).__name__}.backward called before forward")
