@@ -1,0 +1,198 @@
+"""The chapters keep covering the course notes.
+
+A guard against regressions, not a proof of coverage: for every chapter it
+checks that the notes' key Chinese terms still appear in the chapter's
+markdown (the book writes "vanishing gradient (梯度消失)" on first use), and
+that the chapter keeps the shape CONTRIBUTING.md asks for: learning objectives
+at the start, a summary at the end, and exercises whose solutions are hidden
+in dropdowns.
+
+The term lists were derived from ``/work/shared/notes/course-notes.zh.md``
+(headings, list items and the key phrases of each claim) and contain only the
+terms the chapters use today. When a chapter starts to cover a further term of
+the notes, add it here; when a term disappears on purpose, remove it here in
+the same change.
+
+Text is compared after Unicode NFKC normalisation, so a quotation copied from
+the notes with their Kangxi-radical look-alikes (⽤, ⼤, ⽹ ...) or full-width
+punctuation still matches.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tests._book import toc_notebooks
+
+# Chapter (notebook stem) -> the notes' terms its markdown must contain.
+KEY_TERMS: dict[str, tuple[str, ...]] = {
+    # 简介
+    "01_introduction": (
+        "简介", "人工智能", "机器学习", "深度学习", "人工设计特征并进行特征提取",
+        "常见神经网络", "卷积神经网络", "循环神经网络", "生成对抗网络", "深度强化网络",
+        "优点", "精度高", "可以近似任意非线性函数", "有大量库和框架可调用",
+        "缺点", "无法建模", "训练成本高", "超参数", "需要大量数据集", "过拟合",
+    ),
+    # 神经元
+    "02_neurons": (
+        "神经元", "输入", "权重", "偏置", "输出", "激活函数",
+        "网络中没有循环", "只向着一个方向移动", "输入层", "输出层", "隐藏层",
+        "同一层神经元之间没有连接", "前一层神经元的输出就是后一层神经元的输入",
+    ),
+    # 激活函数, all subsections and 激活函数的选择
+    "03_activations": (
+        "激活函数", "神经元",
+        "sigmoid函数", "处处可导", "梯度消失", "反向传播", "以0为中心", "二分类的输出层",
+        "双曲正切", "减少迭代次数", "饱和",
+        "ReLU函数", "最常用", "保持梯度不衰减", "神经元死亡", "计算量节省很多",
+        "无法完成深层网络的训练", "稀疏性", "减少了参数的相互依存关系", "缓解了过拟合",
+        "Leaky_ReLU函数", "softmax函数", "多分类",
+        "激活函数的选择", "隐藏层", "输出层", "优先选ReLU", "注意神经元死亡",
+        "效果不好尝试leaky_ReLU", "不要使用sigmoid", "可以尝试tanh",
+        "二分类用sigmoid", "多分类用softmax", "回归问题用identity",
+    ),
+    # 参数初始化, all subsections
+    "04_initialization": (
+        "参数初始化", "收敛速度", "对权重参数w的不停迭代更新", "梯度消失", "梯度爆炸",
+        "权重", "偏置", "随机初始化", "高斯分布", "标准初始化", "均匀分布",
+        "Xavier初始化", "稳定", "方差", "正态化Xavier初始化", "标准化Xavier初始化",
+        "He初始化", "激活值的方差", "状态值的梯度的方差", "正态化He初始化",
+        "标准化He初始化", "截断正态分布",
+    ),
+    # 损失函数, including 正则项的作用 and the Dropout quotation
+    "05_losses": (
+        "损失函数", "衡量模型参数质量", "比较网络输出与真实值输出的差异",
+        "分类任务损失函数", "多分类任务", "交叉熵损失", "使用softmax将logits转换为概率",
+        "softmax损失", "衡量p、q之间差异性",
+        "二分类任务", "使用sigmoid激活函数", "二分类的交叉熵损失函数",
+        "回归任务损失函数", "MAE损失函数", "绝对误差", "稀疏性", "作为正则项",
+        "在零点不平滑", "跳过极小值",
+        "MSE损失函数", "欧氏距离", "当预测值与目标值相差很大时，梯度容易爆炸",
+        "smooth L1损失函数", "分段函数", "离群点梯度爆炸", "目标检测",
+        "正则项的作用", "惩罚复杂的模型来引导模型学习简单的特征", "稀疏的权重",
+        "较小的权重", "减少模型对特定特征的依赖",
+    ),
+    # 正则项的作用 in depth, with the Dropout quotation
+    "06_regularization": (
+        "正则项", "正则项的作用", "过拟合", "泛化能力",
+        "惩罚复杂的模型来引导模型学习简单的特征",
+        "L1正则化", "稀疏的权重", "L2正则化", "较小的权重", "平滑",
+        "减少模型对特定特征的依赖",
+        "每个神经元一定的概率（一般0.5）被暂时从网络中移除",
+        "保证了每个神经元的权重都不会太大",
+    ),
+    # 优化算法 / 梯度下降法
+    "07_gradient_descent": (
+        "优化算法", "梯度下降法", "梯度",
+        "梯度的方向是函数增长速度最快的方向", "梯度的反方向就是函数减少最快的方向",
+        "学习率",
+    ),
+}
+
+EXERCISE = re.compile(r"^\*\*(?:Exercise\s+)?\d+\.", re.MULTILINE)
+DROPDOWN_SOLUTION = re.compile(
+    r"^:::\{admonition\}\s*Solution\s*\n:class:\s*dropdown\s*$", re.MULTILINE
+)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+NOTEBOOKS = toc_notebooks()
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _markdown_cells(path: Path) -> list[str]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [_normalise("".join(cell["source"])) for cell in cells
+            if cell["cell_type"] == "markdown"]
+
+
+def _section(markdown: str, heading: str) -> str:
+    """The text under the level-2 ``heading`` up to the next level-2 heading."""
+    match = re.search(rf"^## {re.escape(heading)}\s*$", markdown, re.MULTILINE)
+    if match is None:
+        return ""
+    rest = markdown[match.end():]
+    following = re.search(r"^## ", rest, re.MULTILINE)
+    return rest[: following.start()] if following else rest
+
+
+def _level2_headings(markdown: str) -> list[str]:
+    return [line[3:].strip() for line in markdown.splitlines() if line.startswith("## ")]
+
+
+def test_every_chapter_of_the_book_has_a_term_list():
+    assert NOTEBOOKS, "no chapters found in _toc.yml"
+    assert [path.stem for path in NOTEBOOKS] == list(KEY_TERMS), (
+        "the chapters of _toc.yml and the keys of KEY_TERMS differ: add the new "
+        "chapter's notes terms to KEY_TERMS (or remove a chapter that is gone)"
+    )
+
+
+@pytest.mark.parametrize("stem", list(KEY_TERMS))
+def test_chapter_keeps_the_notes_terms(stem):
+    path = next(path for path in NOTEBOOKS if path.stem == stem)
+    markdown = "\n".join(_markdown_cells(path))
+    missing = [term for term in KEY_TERMS[stem] if _normalise(term) not in markdown]
+    assert not missing, f"{path.name}: the notes' terms {missing} no longer appear in its markdown"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_chapter_title_names_the_notes_section(path):
+    first = _markdown_cells(path)[0]
+    title = next((line for line in first.splitlines() if line.startswith("# ")), "")
+    assert title, f"{path.name}: the first markdown cell has no '# ' title"
+    assert CJK.search(title), f"{path.name}: the title {title!r} lacks the notes' Chinese term"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_chapter_opens_with_learning_objectives(path):
+    cells = _markdown_cells(path)
+    markdown = "\n".join(cells)
+    first_section = markdown.find("\n## ")
+    opening = markdown if first_section < 0 else markdown[:first_section]
+    match = re.search(r"learning objectives", opening, re.IGNORECASE)
+    assert match, f"{path.name}: no 'Learning objectives' before the first section"
+    objectives = opening[match.end():]
+    assert re.search(r"^\s*- \S", objectives, re.MULTILINE), (
+        f"{path.name}: the learning objectives are not a bulleted list"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_chapter_closes_with_summary_exercises_and_references(path):
+    markdown = "\n".join(_markdown_cells(path))
+    headings = _level2_headings(markdown)
+    for heading in ("Summary", "Exercises", "References"):
+        assert heading in headings, f"{path.name}: no '## {heading}' section"
+    tail = headings[-3:]
+    assert tail == ["Summary", "Exercises", "References"], (
+        f"{path.name}: expected the chapter to end with Summary, Exercises, References; "
+        f"its last sections are {tail}"
+    )
+    summary = _section(markdown, "Summary")
+    assert len(summary.split()) >= 30, f"{path.name}: the summary is (nearly) empty"
+    references = _section(markdown, "References")
+    assert "http" in references, f"{path.name}: the references cite no link"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_every_exercise_has_a_dropdown_solution(path):
+    exercises = _section("\n".join(_markdown_cells(path)), "Exercises")
+    n_exercises = len(EXERCISE.findall(exercises))
+    n_solutions = len(DROPDOWN_SOLUTION.findall(exercises))
+    assert n_exercises >= 1, f"{path.name}: no numbered exercise ('**1.** ...')"
+    assert n_solutions == n_exercises, (
+        f"{path.name}: {n_exercises} exercises but {n_solutions} dropdown solutions"
+    )
+    # Each exercise is followed by its own solution, before the next exercise.
+    for block in EXERCISE.split(exercises)[1:]:
+        assert DROPDOWN_SOLUTION.search(block), (
+            f"{path.name}: an exercise has no dropdown solution before the next one"
+        )
