@@ -27,9 +27,9 @@ from . import (
     train,
 )
 from .layers import BatchNorm1d, Dense
-from .network import Sequential, mlp
+from .network import Sequential, activation_statistics, forward_flops, mlp
 from .optim import SGD, AdaGrad, Adam, Momentum, RMSProp
-from .train import History, evaluate, fit
+from .train import DivergenceError, History, evaluate, fit
 
 __version__ = "0.1.0"
 
@@ -39,13 +39,16 @@ __all__ = [
     "Adam",
     "BatchNorm1d",
     "Dense",
+    "DivergenceError",
     "History",
     "Momentum",
     "RMSProp",
     "Sequential",
+    "activation_statistics",
     "activations",
     "evaluate",
     "fit",
+    "forward_flops",
     "gradcheck",
     "init",
     "layers",

@@ -63,7 +63,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_float_array, check_axis, check_scalar
+from ._validation import as_float_array, check_axis, check_scalar, lookup
 from .base import Layer, check_backward_input
 
 __all__ = [
@@ -617,7 +617,15 @@ def _layer_grad(layer: Layer, cached, grad_output) -> np.ndarray:
     return as_float_array(grad_output, "grad_output", allow_nonfinite=True, dtype=cached.dtype)
 
 
-class Sigmoid(Layer):
+class _Activation(Layer):
+    """Base of the activation layers: ``forward`` caches its output, all ``backward`` needs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._output: np.ndarray | None = None  # None until the first forward pass
+
+
+class Sigmoid(_Activation):
     r"""Sigmoid layer: :math:`y = \sigma(x)`, elementwise.
 
     .. math::
@@ -639,10 +647,6 @@ class Sigmoid(Layer):
     array([0.25  , 0.1875])
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._output: np.ndarray | None = None
-
     def forward(self, x) -> np.ndarray:
         """Return :math:`\\sigma(x)`, shape ``x.shape``, caching it."""
         self._output = _sigmoid(_layer_input(x))
@@ -658,7 +662,7 @@ class Sigmoid(Layer):
         return out
 
 
-class Tanh(Layer):
+class Tanh(_Activation):
     r"""Tanh layer: :math:`y = \tanh(x)`, elementwise.
 
     .. math::
@@ -678,10 +682,6 @@ class Tanh(Layer):
     array([1.  , 0.64])
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._output: np.ndarray | None = None
-
     def forward(self, x) -> np.ndarray:
         """Return :math:`\\tanh(x)`, shape ``x.shape``, caching it."""
         x = _layer_input(x)
@@ -698,7 +698,7 @@ class Tanh(Layer):
         return out
 
 
-class ReLU(Layer):
+class ReLU(_Activation):
     r"""ReLU layer: :math:`y = \max(0, x)`, elementwise.
 
     .. math::
@@ -720,10 +720,6 @@ class ReLU(Layer):
     array([0., 0., 5.])
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._output: np.ndarray | None = None
-
     def forward(self, x) -> np.ndarray:
         """Return :math:`\\max(0, x)`, shape ``x.shape``, caching it."""
         x = _layer_input(x)
@@ -738,7 +734,7 @@ class ReLU(Layer):
         return out
 
 
-class LeakyReLU(Layer):
+class LeakyReLU(_Activation):
     r"""Leaky ReLU layer: :math:`y = \max(\alpha x, x)`, elementwise.
 
     .. math::
@@ -772,7 +768,6 @@ class LeakyReLU(Layer):
     def __init__(self, alpha: float = 0.1) -> None:
         super().__init__()
         self.alpha = _check_alpha(alpha)
-        self._output: np.ndarray | None = None
 
     def forward(self, x) -> np.ndarray:
         """Return :math:`\\max(\\alpha x, x)`, shape ``x.shape``, caching it."""
@@ -793,7 +788,7 @@ class LeakyReLU(Layer):
         return f"{type(self).__name__}(alpha={self.alpha!r})"
 
 
-class Identity(Layer):
+class Identity(_Activation):
     r"""Identity (linear) layer, the output layer for regression.
 
     .. math::
@@ -814,10 +809,6 @@ class Identity(Layer):
     array([1., 2.])
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._output: np.ndarray | None = None
-
     def forward(self, x) -> np.ndarray:
         """Return ``x`` (as a float array)."""
         self._output = _layer_input(x)
@@ -828,7 +819,7 @@ class Identity(Layer):
         return _layer_grad(self, self._output, grad_output)
 
 
-class Softmax(Layer):
+class Softmax(_Activation):
     r"""Softmax layer along ``axis``.
 
     .. math::
@@ -868,7 +859,6 @@ class Softmax(Layer):
         super().__init__()
         _check_axis_type(axis)
         self.axis = int(axis)
-        self._output: np.ndarray | None = None
         self._axis = self.axis
 
     def forward(self, x) -> np.ndarray:
@@ -949,12 +939,4 @@ def get_activation(name) -> Layer:
     """
     if isinstance(name, Layer):
         return name
-    if isinstance(name, str):
-        key = name.lower()
-        key = ACTIVATION_ALIASES.get(key, key)
-        if key in ACTIVATIONS:
-            return ACTIVATIONS[key]()
-    valid = ", ".join(repr(n) for n in (*ACTIVATION_NAMES, *ACTIVATION_ALIASES))
-    raise ValueError(
-        f"unknown activation {name!r}; expected a Layer or one of {valid} (case-insensitive)"
-    )
+    return lookup(name, ACTIVATIONS, "activation", ACTIVATION_ALIASES, expected="a Layer")()

@@ -28,11 +28,16 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from ._validation import (
-    as_float_array,
     as_generator,
+    as_labels,
+    as_samples,
+    check_interval,
+    check_num_classes,
     check_positive_int,
+    check_same_length,
     check_scalar,
     describe,
+    float_dtype,
 )
 
 __all__ = [
@@ -52,56 +57,8 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------
-# Validation helpers shared with nnbook.metrics and nnbook.plotting
+# Validation helpers (the shared ones live in nnbook._validation)
 # ---------------------------------------------------------------------------
-
-
-def _as_labels(y, name: str = "y") -> np.ndarray:
-    """Return class labels ``y`` as a 1-D int64 array, validating them.
-
-    Integer and boolean arrays are accepted, and so are float arrays whose
-    values are all whole numbers (``[0., 1., 1.]``). Labels must be >= 0.
-    """
-    arr = np.asarray(y)
-    if arr.ndim != 1:
-        raise ValueError(
-            f"{name} must be a 1-D array of class labels, got {describe(arr)}; "
-            "expected shape (n_samples,)"
-        )
-    if arr.dtype.kind in "biu":
-        labels = arr.astype(np.int64)
-    elif arr.dtype.kind == "f":
-        if not np.isfinite(arr).all() or not np.array_equal(arr, np.round(arr)):
-            raise ValueError(
-                f"{name} must hold integer class labels 0, 1, 2, ..., got non-integer values "
-                f"in {describe(arr)}"
-            )
-        labels = arr.astype(np.int64)
-    else:
-        raise ValueError(f"{name} must hold integer class labels, got {describe(y)}")
-    if labels.size and labels.min() < 0:
-        raise ValueError(
-            f"{name} must hold non-negative class labels 0, 1, 2, ..., got minimum {labels.min()}"
-        )
-    return labels
-
-
-def _as_samples(X, name: str = "X", *, dtype=None) -> np.ndarray:
-    """Return ``X`` as a finite 2-D float array of shape (n_samples, n_features)."""
-    arr = as_float_array(X, name, dtype=dtype)
-    if arr.ndim != 2:
-        raise ValueError(
-            f"{name} must be a 2-D array of shape (n_samples, n_features), got {describe(arr)}"
-        )
-    return arr
-
-
-def _check_same_length(X: np.ndarray, y: np.ndarray, x_name: str = "X", y_name: str = "y"):
-    if y.ndim < 1 or len(y) != len(X):
-        raise ValueError(
-            f"{x_name} and {y_name} must have the same number of samples (rows), got "
-            f"{x_name} with shape {X.shape} and {y_name} with shape {np.shape(y)}"
-        )
 
 
 def _as_targets(y, name: str = "y") -> np.ndarray:
@@ -115,13 +72,6 @@ def _as_targets(y, name: str = "y") -> np.ndarray:
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
         raise ValueError(f"{name} contains non-finite values (nan or inf); expected finite numbers")
     return arr
-
-
-def _check_dtype(dtype) -> np.dtype:
-    dt = np.dtype(dtype)
-    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise ValueError(f"dtype must be float32 or float64, got {dt}")
-    return dt
 
 
 def _sklearn_datasets():
@@ -146,6 +96,14 @@ def _check_n_samples(n_samples, minimum: int = 1) -> int:
     if n < minimum:
         raise ValueError(f"n_samples must be at least {minimum}, got {n}")
     return n
+
+
+def _check_class_counts(n_samples, n_classes) -> tuple[int, int]:
+    """Validate ``n_classes`` (>= 2) and ``n_samples`` (>= n_classes); return both."""
+    n_classes = check_positive_int(n_classes, "n_classes")
+    if n_classes < 2:
+        raise ValueError(f"n_classes must be at least 2, got {n_classes}")
+    return _check_n_samples(n_samples, n_classes), n_classes
 
 
 # ---------------------------------------------------------------------------
@@ -196,7 +154,7 @@ def load_digits(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
     >>> float(X.min()), float(X.max()), sorted(set(y.tolist())) == list(range(10))
     (0.0, 16.0, True)
     """
-    dt = _check_dtype(dtype)
+    dt = float_dtype(dtype)
     bunch = _sklearn_datasets().load_digits()
     return bunch.data.astype(dt), bunch.target.astype(np.int64)
 
@@ -239,7 +197,7 @@ def make_moons(
     """
     n = _check_n_samples(n_samples, 2)
     noise = check_scalar(noise, "noise", low=0.0)
-    dt = _check_dtype(dtype)
+    dt = float_dtype(dtype)
     X, y = _sklearn_datasets().make_moons(n, noise=noise, random_state=_sklearn_seed(rng))
     return X.astype(dt), y.astype(np.int64)
 
@@ -289,7 +247,7 @@ def make_circles(
     noise = check_scalar(noise, "noise", low=0.0)
     factor = check_scalar(factor, "factor", low=0.0, high=1.0, low_inclusive=False,
                           high_inclusive=False)
-    dt = _check_dtype(dtype)
+    dt = float_dtype(dtype)
     X, y = _sklearn_datasets().make_circles(
         n, noise=noise, factor=factor, random_state=_sklearn_seed(rng)
     )
@@ -357,13 +315,10 @@ def make_spirals(
     >>> bool(np.isclose(r.min(), 0.1) and r.max() < 1.0)
     True
     """
-    n_classes = check_positive_int(n_classes, "n_classes")
-    if n_classes < 2:
-        raise ValueError(f"n_classes must be at least 2, got {n_classes}")
-    n = _check_n_samples(n_samples, n_classes)
+    n, n_classes = _check_class_counts(n_samples, n_classes)
     noise = check_scalar(noise, "noise", low=0.0)
     turns = check_scalar(turns, "turns", low=0.0, low_inclusive=False)
-    dt = _check_dtype(dtype)
+    dt = float_dtype(dtype)
     gen = as_generator(rng)
 
     sizes = _class_sizes(n, n_classes)
@@ -426,13 +381,10 @@ def make_blobs(
     >>> np.round(X[y == 1][0], 6).tolist()
     [0.0, 2.0]
     """
-    n_classes = check_positive_int(n_classes, "n_classes")
-    if n_classes < 2:
-        raise ValueError(f"n_classes must be at least 2, got {n_classes}")
-    n = _check_n_samples(n_samples, n_classes)
+    n, n_classes = _check_class_counts(n_samples, n_classes)
     noise = check_scalar(noise, "noise", low=0.0)
     radius = check_scalar(radius, "radius", low=0.0, low_inclusive=False)
-    dt = _check_dtype(dtype)
+    dt = float_dtype(dtype)
     gen = as_generator(rng)
 
     angles = 2 * np.pi * np.arange(n_classes) / n_classes
@@ -559,7 +511,7 @@ def make_regression_1d(
         raise ValueError(
             f"outliers must be an integer in [0, n_samples] = [0, {n}], got {outliers!r}"
         )
-    dt = _check_dtype(dtype)
+    dt = float_dtype(dtype)
     if callable(fn):
         f, default_range = fn, (0.0, 1.0)
     else:
@@ -567,12 +519,7 @@ def make_regression_1d(
         default_range = _REGRESSION_FUNCTIONS[fn][1]
     if x_range is None:
         x_range = default_range
-    if np.shape(x_range) != (2,):
-        raise ValueError(f"x_range must be a pair (low, high), got {x_range!r}")
-    low = check_scalar(x_range[0], "x_range[0]")
-    high = check_scalar(x_range[1], "x_range[1]")
-    if not low < high:
-        raise ValueError(f"x_range must satisfy low < high, got {x_range!r}")
+    low, high = check_interval(x_range, "x_range")
     gen = as_generator(rng)
 
     x = np.sort(gen.uniform(low, high, size=n))
@@ -640,9 +587,9 @@ def train_test_split(
     >>> bool(np.array_equal(X_test[:, 0] // 2 >= 5, y_test == 1))
     True
     """
-    X = _as_samples(X)
+    X = as_samples(X)
     y = _as_targets(y)
-    _check_same_length(X, y)
+    check_same_length(X, y)
     test_size = check_scalar(test_size, "test_size", low=0.0, high=1.0, low_inclusive=False,
                              high_inclusive=False)
     n = len(X)
@@ -653,7 +600,7 @@ def train_test_split(
     n_test = min(max(int(np.floor(test_size * n + 0.5)), 1), n - 1)
     perm = gen.permutation(n)
     if stratify and y.ndim == 1 and y.dtype.kind in "biu":
-        labels = _as_labels(y)[perm]
+        labels = as_labels(y)[perm]
         counts = np.bincount(labels)
         exact = test_size * counts
         per_class = np.floor(exact).astype(np.int64)
@@ -721,7 +668,7 @@ class Standardizer:
 
     def fit(self, X) -> Standardizer:
         """Compute :math:`\\mu` and :math:`\\tilde\\sigma` from ``X`` of shape (n, d)."""
-        X = _as_samples(X)
+        X = as_samples(X)
         if len(X) == 0:
             raise ValueError("X must have at least one sample to fit a Standardizer, got 0")
         self.mean_ = X.mean(axis=0)
@@ -732,7 +679,7 @@ class Standardizer:
     def _check_fitted(self, X, name: str) -> np.ndarray:
         if self.mean_ is None:
             raise ValueError("this Standardizer is not fitted yet; call fit(X_train) first")
-        X = _as_samples(X, name)
+        X = as_samples(X, name)
         if X.shape[1] != self.mean_.shape[0]:
             raise ValueError(
                 f"{name} must have {self.mean_.shape[0]} features (columns) like the data the "
@@ -826,28 +773,12 @@ def one_hot(y, num_classes: int | None = None, dtype=np.float64) -> np.ndarray:
            [0., 0., 1., 0.],
            [0., 1., 0., 0.]])
     """
-    labels = _as_labels(y)
-    dt = _check_dtype(dtype)
-    k = _check_num_classes(labels, num_classes)
+    labels = as_labels(y)
+    dt = float_dtype(dtype)
+    k = check_num_classes(labels, num_classes)
     out = np.zeros((labels.size, k), dtype=dt)
     out[np.arange(labels.size), labels] = 1
     return out
-
-
-def _check_num_classes(labels: np.ndarray, num_classes, name: str = "y") -> int:
-    """Validate ``num_classes`` against labels (defaults to ``max + 1``)."""
-    needed = int(labels.max()) + 1 if labels.size else 0
-    if num_classes is None:
-        if needed == 0:
-            raise ValueError(f"num_classes must be given when {name} is empty")
-        return needed
-    k = check_positive_int(num_classes, "num_classes")
-    if k < needed:
-        raise ValueError(
-            f"num_classes={k} is too small: {name} contains label {needed - 1}; "
-            f"expected num_classes >= {needed}"
-        )
-    return k
 
 
 def minibatches(
@@ -892,9 +823,9 @@ def minibatches(
     >>> sorted(np.concatenate([yb for _, yb in minibatches(X, y, 2, rng=0)]).tolist())
     [0, 1, 2, 3, 4]
     """
-    X = _as_samples(X)
+    X = as_samples(X)
     y = _as_targets(y)
-    _check_same_length(X, y)
+    check_same_length(X, y)
     batch_size = check_positive_int(batch_size, "batch_size")
     gen = as_generator(rng)
     order = gen.permutation(len(X)) if shuffle else None

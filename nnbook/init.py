@@ -36,7 +36,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_generator, check_positive_int, check_scalar
+from ._validation import as_generator, check_positive_int, check_scalar, float_dtype, lookup
 
 __all__ = [
     "TRUNCATED_NORMAL_STD",
@@ -73,16 +73,6 @@ TRUNCATION = 2.0
 #: Truncation cuts off the tails and shrinks the spread, so :func:`he_normal` divides by
 #: this factor to get back the standard deviation the He formula asks for.
 TRUNCATED_NORMAL_STD = _truncated_normal_std(TRUNCATION)
-
-
-def _float_dtype(dtype) -> np.dtype:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt is None or dt.type not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
-    return dt
 
 
 def _shape(fan_in, fan_out) -> tuple[int, int]:
@@ -125,7 +115,7 @@ def zeros(shape, dtype=np.float64) -> np.ndarray:
     >>> zeros((1, 2), dtype=np.float32)
     array([[0., 0.]], dtype=float32)
     """
-    dt = _float_dtype(dtype)
+    dt = float_dtype(dtype)
     dims = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
     dims = tuple(check_positive_int(d, "shape") for d in dims)
     return np.zeros(dims, dtype=dt)
@@ -162,7 +152,7 @@ def random_normal(fan_in, fan_out, std=0.01, rng=None, dtype=np.float64) -> np.n
     """
     shape = _shape(fan_in, fan_out)
     std = check_scalar(std, "std", low=0.0, low_inclusive=False)
-    w = as_generator(rng).standard_normal(shape, dtype=_float_dtype(dtype))
+    w = as_generator(rng).standard_normal(shape, dtype=float_dtype(dtype))
     w *= std
     return w
 
@@ -192,7 +182,7 @@ def standard_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
     True
     """
     shape = _shape(fan_in, fan_out)
-    return _uniform(1.0 / math.sqrt(fan_in), shape, rng, _float_dtype(dtype))
+    return _uniform(1.0 / math.sqrt(fan_in), shape, rng, float_dtype(dtype))
 
 
 def xavier_normal(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
@@ -221,7 +211,7 @@ def xavier_normal(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
     (0.05, 0.05)
     """
     shape = _shape(fan_in, fan_out)
-    w = as_generator(rng).standard_normal(shape, dtype=_float_dtype(dtype))
+    w = as_generator(rng).standard_normal(shape, dtype=float_dtype(dtype))
     w *= math.sqrt(2.0 / (fan_in + fan_out))
     return w
 
@@ -250,7 +240,7 @@ def xavier_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
     (dtype('float32'), True)
     """
     shape = _shape(fan_in, fan_out)
-    return _uniform(math.sqrt(6.0 / (fan_in + fan_out)), shape, rng, _float_dtype(dtype))
+    return _uniform(math.sqrt(6.0 / (fan_in + fan_out)), shape, rng, float_dtype(dtype))
 
 
 def he_normal(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
@@ -295,7 +285,7 @@ def he_normal(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
     True
     """
     shape = _shape(fan_in, fan_out)
-    dt = _float_dtype(dtype)
+    dt = float_dtype(dtype)
     gen = as_generator(rng)
     z = gen.standard_normal(shape, dtype=dt)
     # Rejection resampling, vectorised: redraw only the entries outside [-2, 2]
@@ -333,7 +323,7 @@ def he_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
     True
     """
     shape = _shape(fan_in, fan_out)
-    return _uniform(math.sqrt(6.0 / fan_in), shape, rng, _float_dtype(dtype))
+    return _uniform(math.sqrt(6.0 / fan_in), shape, rng, float_dtype(dtype))
 
 
 _INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
@@ -383,11 +373,4 @@ def get_initializer(name) -> Callable[..., np.ndarray]:
     >>> get_initializer("he_normal")(3, 2, rng=0).shape
     (3, 2)
     """
-    if callable(name):
-        return name
-    key = name.lower() if isinstance(name, str) else None
-    if key not in _INITIALIZERS:
-        raise ValueError(
-            f"unknown initializer {name!r}; expected one of {', '.join(sorted(_INITIALIZERS))}"
-        )
-    return _INITIALIZERS[key]
+    return lookup(name, _INITIALIZERS, "initializer", passthrough=callable, expected="a callable")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_positive_int, check_scalar
+from ._validation import check_positive_int, check_scalar, float_dtype
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from .base import Layer
 from .init import get_initializer
@@ -37,16 +37,6 @@ __all__ = [
     "Softmax",
     "Tanh",
 ]
-
-
-def _float_dtype(dtype) -> np.dtype:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt is None or dt.type not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
-    return dt
 
 
 def _check_input(layer: Layer, x, width: int) -> np.ndarray:
@@ -124,7 +114,7 @@ class Dense(Layer):
         super().__init__()
         self.fan_in = check_positive_int(fan_in, "fan_in")
         self.fan_out = check_positive_int(fan_out, "fan_out")
-        self.dtype = _float_dtype(dtype)
+        self.dtype = float_dtype(dtype)
         weights = get_initializer(init)(self.fan_in, self.fan_out, rng=rng, dtype=self.dtype)
         if np.shape(weights) != (self.fan_in, self.fan_out):
             raise ValueError(
@@ -235,7 +225,7 @@ class BatchNorm1d(Layer):
         self.num_features = check_positive_int(num_features, "num_features")
         self.momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0)
         self.eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
-        self.dtype = _float_dtype(dtype)
+        self.dtype = float_dtype(dtype)
         self.params = {
             "gamma": np.ones(self.num_features, dtype=self.dtype),
             "beta": np.zeros(self.num_features, dtype=self.dtype),

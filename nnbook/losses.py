@@ -30,12 +30,13 @@ before their logarithm is taken.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_float_array, check_scalar, describe
+from ._validation import as_float_array, check_scalar, describe, lookup
 
 __all__ = [
     "CLIP_EPS",
@@ -169,13 +170,31 @@ def _check_beta(beta) -> float:
 # --------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=16)
+def _row_starts(n: int, k: int) -> np.ndarray:
+    """Flat index ``i * k`` of the first entry of each row of a C-ordered (n, k) array.
+
+    Read-only and cached: a training loop asks for the same batch shape at every step.
+    """
+    starts = np.arange(0, n * k, k)
+    starts.flags.writeable = False
+    return starts
+
+
 def _cross_entropy_kernel(logits, target, want_grad=True):
-    n = logits.shape[0]
-    rows = np.arange(n) if target.ndim == 1 else None
+    n, k = logits.shape
+    labels = target.ndim == 1  # else class probabilities of shape (n, k)
     p = logits - logits.max(axis=1, keepdims=True)  # shifted logits: max 0 per row
     # The true-class (or target-weighted) shifted logit, taken before p is overwritten.
-    if rows is not None:
-        picked = p[rows, target].sum()
+    if labels:
+        # Entry (i, y_i) of p is entry i k + y_i of p.reshape(-1), a view when p is
+        # C-ordered (as logits from a layer are): a flat gather is cheaper than
+        # indexing by rows and columns. The labels lie in [0, k) (validated).
+        if p.flags.c_contiguous:
+            p_at, true_class = p.reshape(-1), np.add(_row_starts(n, k), target, dtype=np.intp)
+        else:
+            p_at, true_class = p, (np.arange(n), target)
+        picked = p_at[true_class].sum()
     else:
         picked = np.vdot(target, p)
     np.exp(p, out=p)
@@ -185,8 +204,8 @@ def _cross_entropy_kernel(logits, target, want_grad=True):
     if not want_grad:
         return loss, None
     p /= s  # softmax, in place
-    if rows is not None:
-        p[rows, target] -= 1
+    if labels:
+        p_at[true_class] -= 1  # p_at is p or a view of it
     else:
         p -= target
     p *= 1.0 / n
@@ -680,8 +699,8 @@ class Loss:
             Validate the inputs (default). ``check=False`` skips every check,
             for the hot path of a training loop whose inputs are known to be
             good: ``prediction`` must then be a float ndarray and ``target``
-            an ndarray of the right shape (integer labels or the dtype of
-            ``prediction`` for probabilities).
+            an ndarray of the right shape (integer labels in ``[0, k)`` or
+            the dtype of ``prediction`` for probabilities).
 
         Returns
         -------
@@ -752,11 +771,5 @@ def get_loss(name) -> Loss:
     >>> get_loss("cross_entropy").value([[0.0, 0.0]], [1]) == cross_entropy([[0.0, 0.0]], [1])
     True
     """
-    if isinstance(name, Loss):
-        return name
-    key = name.lower() if isinstance(name, str) else None
-    key = _ALIASES.get(key, key)
-    if key not in _LOSSES:
-        valid = ", ".join(sorted([*_LOSSES, *_ALIASES]))
-        raise ValueError(f"unknown loss {name!r}; expected a Loss or one of {valid}")
-    return _LOSSES[key]
+    return lookup(name, _LOSSES, "loss", _ALIASES,
+                  passthrough=lambda obj: isinstance(obj, Loss), expected="a Loss")

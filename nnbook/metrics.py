@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import describe
-from .data import _as_labels, _check_num_classes
+from ._validation import as_labels, check_num_classes, describe
 
 __all__ = ["accuracy", "confusion_matrix", "predicted_labels"]
 
@@ -76,11 +75,11 @@ def predicted_labels(y_pred, name: str = "y_pred") -> np.ndarray:
             f"or (n, K) (class scores), got {describe(arr)}"
         )
     if arr.dtype.kind in "biu":
-        return _as_labels(arr, name)
+        return as_labels(arr, name)
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains non-finite values (nan or inf); expected finite")
     if np.array_equal(arr, np.round(arr)):
-        return _as_labels(arr, name)
+        return as_labels(arr, name)
     if arr.min() < 0 or arr.max() > 1:
         raise ValueError(
             f"{name} holds non-integer values outside [0, 1] (min {arr.min():g}, max "
@@ -91,7 +90,7 @@ def predicted_labels(y_pred, name: str = "y_pred") -> np.ndarray:
 
 
 def _labels_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
-    true = _as_labels(y_true, "y_true")
+    true = as_labels(y_true, "y_true")
     pred = predicted_labels(y_pred)
     if true.shape[0] != pred.shape[0]:
         raise ValueError(
@@ -178,7 +177,7 @@ def confusion_matrix(y_true, y_pred, num_classes: int | None = None) -> np.ndarr
     if num_classes is None:
         shape = np.shape(y_pred)
         n_scores = shape[1] if len(shape) == 2 and shape[1] >= 2 else 0
-        k = max(_check_num_classes(both, None), n_scores)
+        k = max(check_num_classes(both, None), n_scores)
     else:
-        k = _check_num_classes(both, num_classes, "y_true or y_pred")
+        k = check_num_classes(both, num_classes, "y_true or y_pred")
     return np.bincount(k * true + pred, minlength=k * k).reshape(k, k)

@@ -39,7 +39,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive_int, check_scalar
+from ._validation import FLOAT_DTYPES, as_float_array, check_positive_int, check_scalar, lookup
 
 __all__ = [
     "SGD",
@@ -64,7 +64,7 @@ def _collect(params) -> list[tuple[str, np.ndarray, np.ndarray]]:
         if not (isinstance(item, tuple) and len(item) == 3):
             raise ValueError(f"params must yield (name, value, grad) triples, got {item!r}"[:200])
         name, value, grad = item
-        if not isinstance(value, np.ndarray) or value.dtype.type not in (np.float32, np.float64):
+        if not isinstance(value, np.ndarray) or value.dtype.type not in FLOAT_DTYPES:
             raise ValueError(
                 f"parameter {name!r} must be a float32 or float64 ndarray (updated in place), "
                 f"got {type(value).__name__}"
@@ -75,6 +75,23 @@ def _collect(params) -> list[tuple[str, np.ndarray, np.ndarray]]:
                 f"got {getattr(grad, 'shape', type(grad).__name__)}"
             )
     return triples
+
+
+def _adaptive_step(value, numerator, square_sum, eps, step_size, tmp) -> None:
+    r"""The step of AdaGrad, RMSProp and Adam, in place through the buffer ``tmp``.
+
+    .. math::
+
+        \theta \leftarrow \theta - \alpha\, \frac{u}{\sqrt{s} + \varepsilon}
+
+    with ``value`` :math:`\theta`, ``numerator`` :math:`u`, ``square_sum``
+    :math:`s` and ``step_size`` :math:`\alpha`.
+    """
+    np.sqrt(square_sum, out=tmp)
+    tmp += eps
+    np.divide(numerator, tmp, out=tmp)
+    tmp *= step_size
+    value -= tmp
 
 
 class Optimizer:
@@ -275,11 +292,7 @@ class AdaGrad(Optimizer):
         s = self.sum_squares[i]
         np.square(grad, out=tmp)
         s += tmp
-        np.sqrt(s, out=tmp)
-        tmp += self.eps
-        np.divide(grad, tmp, out=tmp)
-        tmp *= self._lr
-        value -= tmp
+        _adaptive_step(value, grad, s, self.eps, self._lr, tmp)
 
     def _settings(self) -> str:
         return f"lr={self.lr:g}, eps={self.eps:g}"
@@ -325,11 +338,7 @@ class RMSProp(Optimizer):
         np.square(grad, out=tmp)
         tmp *= 1.0 - self.beta
         v += tmp
-        np.sqrt(v, out=tmp)
-        tmp += self.eps
-        np.divide(grad, tmp, out=tmp)
-        tmp *= self._lr
-        value -= tmp
+        _adaptive_step(value, grad, v, self.eps, self._lr, tmp)
 
     def _settings(self) -> str:
         return f"lr={self.lr:g}, beta={self.beta:g}, eps={self.eps:g}"
@@ -408,11 +417,7 @@ class Adam(Optimizer):
         v *= self.beta2
         np.square(grad, out=tmp)
         v += tmp
-        np.sqrt(v, out=tmp)
-        tmp += self._eps_t
-        np.divide(m, tmp, out=tmp)
-        tmp *= self._step_size
-        value -= tmp
+        _adaptive_step(value, m, v, self._eps_t, self._step_size, tmp)
 
     def _settings(self) -> str:
         return f"lr={self.lr:g}, beta1={self.beta1:g}, beta2={self.beta2:g}, eps={self.eps:g}"
@@ -444,19 +449,19 @@ def get_optimizer(name) -> type[Optimizer]:
     -------
     type
 
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the valid ones.
+
     Examples
     --------
     >>> get_optimizer("Adam") is Adam
     True
     """
-    if isinstance(name, type) and issubclass(name, Optimizer):
-        return name
-    key = name.lower() if isinstance(name, str) else None
-    if key not in _OPTIMIZERS:
-        raise ValueError(
-            f"unknown optimizer {name!r}; expected one of {', '.join(sorted(_OPTIMIZERS))}"
-        )
-    return _OPTIMIZERS[key]
+    return lookup(name, _OPTIMIZERS, "optimizer",
+                  passthrough=lambda obj: isinstance(obj, type) and issubclass(obj, Optimizer),
+                  expected="an Optimizer subclass")
 
 
 def gradient_descent(grad_fn: Callable, x0, lr, steps, optimizer="sgd", **kwargs) -> np.ndarray:
@@ -492,6 +497,13 @@ def gradient_descent(grad_fn: Callable, x0, lr, steps, optimizer="sgd", **kwargs
     numpy.ndarray, shape (steps + 1, dim), float64
         :math:`x_0, x_1, \dots, x_{steps}`.
 
+    Raises
+    ------
+    FloatingPointError
+        When the iterates leave the floating-point range (a learning rate far
+        beyond the stability limit): the message names the step, instead of a
+        trajectory full of inf and nan and overflow warnings.
+
     Examples
     --------
     >>> path = gradient_descent(lambda x: 2 * x, [1.0, -2.0], lr=0.25, steps=2)
@@ -499,6 +511,10 @@ def gradient_descent(grad_fn: Callable, x0, lr, steps, optimizer="sgd", **kwargs
     array([[ 1.  , -2.  ],
            [ 0.5 , -1.  ],
            [ 0.25, -0.5 ]])
+    >>> gradient_descent(lambda x: 2 * x, [1.0], lr=1.5, steps=2000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    FloatingPointError: gradient descent diverged at step 1024 of 2000 with lr=1.5: ...
     """
     x = as_float_array(x0, "x0").astype(np.float64).reshape(-1)
     steps = check_positive_int(steps, "steps")
@@ -506,15 +522,21 @@ def gradient_descent(grad_fn: Callable, x0, lr, steps, optimizer="sgd", **kwargs
     opt = get_optimizer(optimizer)([("x", x, grad)], lr=lr, **kwargs)
     path = np.empty((steps + 1, x.size))
     path[0] = x
-    for k in range(1, steps + 1):
-        g = np.asarray(grad_fn(x.copy()), dtype=np.float64)
-        if g.shape != x.shape and g.size == x.size:
-            g = g.reshape(x.shape)
-        if g.shape != x.shape:
-            raise ValueError(f"grad_fn returned shape {g.shape}; expected {x.shape}, like x0")
-        grad[...] = g
-        opt.step()
-        path[k] = x
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
+        for k in range(1, steps + 1):
+            g = np.asarray(grad_fn(x.copy()), dtype=np.float64)
+            if g.shape != x.shape and g.size == x.size:
+                g = g.reshape(x.shape)
+            if g.shape != x.shape:
+                raise ValueError(f"grad_fn returned shape {g.shape}; expected {x.shape}, like x0")
+            grad[...] = g
+            opt.step()
+            if not np.isfinite(x).all():
+                raise FloatingPointError(
+                    f"gradient descent diverged at step {k} of {steps} with lr={lr:g}: the point "
+                    f"left the floating-point range; try a smaller learning rate"
+                )
+            path[k] = x
     return path
 
 

@@ -36,8 +36,16 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap, LogNorm, to_rgb
 from matplotlib.patches import Circle, Ellipse
 
-from ._validation import as_float_array, check_positive_int, check_scalar, describe
-from .data import _as_labels, _as_samples, _check_same_length
+from ._validation import (
+    as_float_array,
+    as_labels,
+    as_samples,
+    check_interval,
+    check_positive_int,
+    check_same_length,
+    check_scalar,
+    describe,
+)
 from .metrics import predicted_labels
 
 __all__ = [
@@ -149,16 +157,6 @@ def _target_axes(ax) -> Iterator[Axes]:
         raise ValueError(f"ax must be a matplotlib Axes or None, got {describe(ax)}")
 
 
-def _check_lim(lim, name: str) -> tuple[float, float]:
-    if np.shape(lim) != (2,):
-        raise ValueError(f"{name} must be a pair (low, high), got {lim!r}")
-    low = check_scalar(lim[0], f"{name}[0]")
-    high = check_scalar(lim[1], f"{name}[1]")
-    if not low < high:
-        raise ValueError(f"{name} must satisfy low < high, got {lim!r}")
-    return low, high
-
-
 def _check_resolution(resolution, name: str = "resolution") -> int:
     n = check_positive_int(resolution, name)
     if n < 2:
@@ -185,6 +183,14 @@ def _grid(xlim, ylim, resolution: int) -> tuple[np.ndarray, np.ndarray]:
     x = np.linspace(xlim[0], xlim[1], resolution)
     y = np.linspace(ylim[0], ylim[1], resolution)
     return np.meshgrid(x, y)
+
+
+def _show_plane(ax: Axes, xlim, ylim) -> None:
+    """Show the window ``xlim`` x ``ylim`` of the :math:`(x_1, x_2)` plane, axes labelled."""
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
 
 
 # ---------------------------------------------------------------------------
@@ -248,13 +254,40 @@ def _layer_names(n_layers: int) -> list[str]:
     return ["input layer", *hidden, "output layer"]
 
 
+def _check_active(active, sizes: list[int]) -> list[np.ndarray]:
+    """One boolean mask per layer (True = kept), all True where ``active`` says None."""
+    if active is None:
+        return [np.ones(n, dtype=bool) for n in sizes]
+    if isinstance(active, (str, bytes)) or not isinstance(active, Sequence) or len(active) != len(
+        sizes
+    ):
+        raise ValueError(
+            f"active must be None or a sequence of {len(sizes)} boolean masks (one per layer, "
+            f"None for a layer without dropped units), got {describe(active)}"
+        )
+    masks = []
+    for i, (mask, n) in enumerate(zip(active, sizes, strict=True)):
+        if mask is None:
+            masks.append(np.ones(n, dtype=bool))
+            continue
+        arr = np.asarray(mask)
+        if arr.dtype != bool or arr.shape != (n,):
+            raise ValueError(
+                f"active[{i}] must be a boolean array of shape ({n},), one entry per unit of "
+                f"layer {i} (True = kept), got {describe(mask)}"
+            )
+        masks.append(arr)
+    return masks
+
+
 def draw_network(
     layer_sizes: Sequence[int],
     ax: Axes | None = None,
     labels: bool | Sequence[str] = True,
     max_neurons: int = 10,
+    active: Sequence[np.ndarray | None] | None = None,
 ) -> Axes:
-    r"""Draw a fully connected feed-forward network.
+    r"""Draw a fully connected feed-forward network, or a thinned one as in dropout.
 
     Each layer is a column of circles (neurons), and every neuron is joined
     by a line to every neuron of the next layer, one line per weight
@@ -263,6 +296,14 @@ def draw_network(
     :math:`\lceil m/2 \rceil` and last :math:`\lfloor m/2 \rfloor` neurons
     (:math:`m` = ``max_neurons``) are drawn around a "⋮", and its true size is
     written below it.
+
+    With ``active``, the network is drawn thinned, as one dropout mask leaves
+    it: the dropped units (mask False) are drawn hollow with a grey dashed
+    outline and lose all their connections, so a line joins neuron :math:`j`
+    of layer :math:`l` to neuron :math:`k` of layer :math:`l + 1` only when
+    both are kept, :math:`a^{(l)}_j a^{(l+1)}_k = 1`, and the number of lines
+    between the two layers is :math:`\sum_j a^{(l)}_j \cdot \sum_k a^{(l+1)}_k`
+    (counting the drawn neurons of elided layers).
 
     Parameters
     ----------
@@ -278,13 +319,19 @@ def draw_network(
         are still written).
     max_neurons : int, optional
         Most neurons drawn per layer, >= 2.
+    active : sequence of array_like of bool (or None), optional
+        One mask per layer, of shape ``(layer_sizes[l],)``, True for a kept
+        unit and False for a dropped one (e.g. ``mask > 0`` for a mask of
+        :func:`nnbook.regularization.dropout`); None, for the whole argument
+        or for one layer, keeps every unit.
 
     Returns
     -------
     matplotlib.axes.Axes
         The axes; its patches are the drawn neurons (one
-        :class:`~matplotlib.patches.Circle` each) and one
-        :class:`~matplotlib.collections.LineCollection` holds the connections.
+        :class:`~matplotlib.patches.Circle` each, dropped ones included) and
+        one :class:`~matplotlib.collections.LineCollection` holds the
+        connections.
 
     Examples
     --------
@@ -292,6 +339,11 @@ def draw_network(
     >>> ax = draw_network([3, 4, 2])
     >>> len(ax.patches), len(ax.collections[0].get_segments())  # 9 neurons, 12 + 8 weights
     (9, 20)
+    >>> plt.close(ax.figure)
+    >>> hidden = np.array([True, False, True, False])  # two of the 4 hidden units dropped
+    >>> ax = draw_network([3, 4, 2], active=[None, hidden, None])
+    >>> len(ax.patches), len(ax.collections[0].get_segments())  # 3 * 2 + 2 * 2 weights
+    (9, 10)
     >>> plt.close(ax.figure)
     """
     if isinstance(layer_sizes, (str, bytes)) or np.ndim(layer_sizes) != 1:
@@ -317,6 +369,7 @@ def draw_network(
             f"labels must be True, False or a sequence of {len(sizes)} strings (one per layer), "
             f"got {labels!r}"
         )
+    masks = _check_active(active, sizes)
 
     n_layers = len(sizes)
     radius, min_dx, font_pt = 0.3, 2.0, 10.0
@@ -348,8 +401,8 @@ def draw_network(
         scale = min(axes_w / (n_layers * dx), axes_h / height)  # inches per data unit
         label_room = (gap + n_lines * line_in / scale) if n_lines else 0.0
 
-        columns = []  # y coordinates of the drawn neurons of each layer
-        for i, n in enumerate(sizes):
+        columns = []  # y coordinates of the drawn, kept neurons of each layer
+        for i, (n, mask) in enumerate(zip(sizes, masks, strict=True)):
             elided = n > max_neurons
             top = (max_neurons + 1) // 2 if elided else n
             slots = max_neurons + 1 if elided else n
@@ -357,13 +410,18 @@ def draw_network(
             if elided:
                 ax.text(i * dx, y[top], "⋮", ha="center", va="center", fontsize=14, zorder=3)
                 y = np.delete(y, top)
-            columns.append(y)
-            for yj in y:
-                ax.add_patch(Circle((i * dx, yj), radius, facecolor=_tint(colors[i]),
-                                    edgecolor=colors[i], linewidth=1.5, zorder=2))
+                # The drawn units: the first top and the last max_neurons - top.
+                mask = np.concatenate([mask[:top], mask[n - (max_neurons - top):]])
+            columns.append(y[mask])
+            for yj, kept in zip(y, mask, strict=True):
+                if kept:
+                    style = {"facecolor": _tint(colors[i]), "edgecolor": colors[i]}
+                else:  # dropped: hollow, grey, dashed
+                    style = {"facecolor": "white", "edgecolor": "0.6", "linestyle": "--"}
+                ax.add_patch(Circle((i * dx, yj), radius, linewidth=1.5, zorder=2, **style))
 
-        # One segment per weight: every drawn neuron of layer i to every drawn
-        # neuron of layer i + 1, as an array of shape (n_i * n_{i+1}, 2, 2).
+        # One segment per weight: every drawn, kept neuron of layer i to every
+        # drawn, kept neuron of layer i + 1, an array of shape (n_i * n_{i+1}, 2, 2).
         segments = []
         for i, (a, b) in enumerate(zip(columns[:-1], columns[1:], strict=True)):
             ya, yb = (g.ravel() for g in np.meshgrid(a, b, indexing="ij"))
@@ -610,12 +668,12 @@ def plot_decision_boundary(
     """
     if not callable(predict):
         raise ValueError(f"predict must be a callable mapping (m, 2) arrays, got {predict!r}")
-    X = _as_samples(X)
+    X = as_samples(X)
     if X.shape[1] != 2:
         raise ValueError(f"X must have shape (n_samples, 2) to be drawn in the plane, "
                          f"got {describe(X)}")
-    y = _as_labels(y)
-    _check_same_length(X, y)
+    y = as_labels(y)
+    check_same_length(X, y)
     if len(X) == 0:
         raise ValueError("X must contain at least one point, got 0")
     resolution = _check_resolution(resolution)
@@ -646,10 +704,7 @@ def plot_decision_boundary(
             mask = y == c
             ax.scatter(X[mask, 0], X[mask, 1], color=colors[c], edgecolors="white",
                        linewidths=0.5, s=25, label=f"class {c}", zorder=3)
-        ax.set_xlim(lows[0], highs[0])
-        ax.set_ylim(lows[1], highs[1])
-        ax.set_xlabel("$x_1$")
-        ax.set_ylabel("$x_2$")
+        _show_plane(ax, (lows[0], highs[0]), (lows[1], highs[1]))
         ax.legend(loc="best")
     return ax
 
@@ -727,8 +782,8 @@ def plot_contour(
     (['GD'], [-3.0, 3.0])
     >>> plt.close(ax.figure)
     """
-    xlim = _check_lim(xlim, "xlim")
-    ylim = _check_lim(ylim, "ylim")
+    xlim = check_interval(xlim, "xlim")
+    ylim = check_interval(ylim, "ylim")
     resolution = _check_resolution(resolution)
     paths = {}
     if trajectories is not None:
@@ -776,10 +831,7 @@ def plot_contour(
                               label=label, zorder=3)
             ax.plot(path[0, 0], path[0, 1], marker="o", markersize=8, markerfacecolor="none",
                     color=line.get_color(), linestyle="none", zorder=3)
-        ax.set_xlim(xlim)
-        ax.set_ylim(ylim)
-        ax.set_xlabel("$x_1$")
-        ax.set_ylabel("$x_2$")
+        _show_plane(ax, xlim, ylim)
         if paths:
             ax.legend()
     return ax
@@ -838,8 +890,8 @@ def plot_gradient_field(
     25
     >>> plt.close(ax.figure)
     """
-    xlim = _check_lim(xlim, "xlim")
-    ylim = _check_lim(ylim, "ylim")
+    xlim = check_interval(xlim, "xlim")
+    ylim = check_interval(ylim, "ylim")
     density = _check_resolution(density, "density")
     # Arrows at the centres of density x density cells, so none sticks out.
     hx, hy = (xlim[1] - xlim[0]) / density, (ylim[1] - ylim[0]) / density
@@ -859,10 +911,7 @@ def plot_gradient_field(
     with _target_axes(ax) as ax:
         ax.quiver(xx, yy, u, v, color="0.3", angles="xy", scale_units="xy", scale=scale,
                   pivot="mid", width=0.004)
-        ax.set_xlim(xlim)
-        ax.set_ylim(ylim)
-        ax.set_xlabel("$x_1$")
-        ax.set_ylabel("$x_2$")
+        _show_plane(ax, xlim, ylim)
     return ax
 
 

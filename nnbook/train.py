@@ -6,28 +6,35 @@ of ``batch_size`` samples and, for each batch :math:`B`, runs
 .. math::
 
     \hat y = f_\theta(X_B), \qquad
-    L_B = \operatorname{loss}(\hat y, y_B), \qquad
-    g = \nabla_\theta L_B \ \text{(backward)}, \qquad
+    J_B = \operatorname{loss}(\hat y, y_B) + R(\theta), \qquad
+    g = \nabla_\theta J_B \ \text{(backward)}, \qquad
     \theta \leftarrow \operatorname{optimizer}(\theta, g)
+
+where :math:`R` is an optional weight penalty (正则项, L1 and/or L2 on the
+weight matrices, see :func:`fit`), 0 by default.
 
 The inputs are checked once, before the first epoch; the loop itself calls
 the loss with ``check=False`` and allocates as little as it can, so that the
-Python overhead per batch stays small.
+Python overhead per batch stays small. A run whose training loss stops being
+finite (a learning rate that is too large) is stopped with a
+:class:`DivergenceError`, a ``FloatingPointError``.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_float_array, as_generator, check_positive_int
-from .layers import BatchNorm1d
+from ._validation import as_float_array, as_generator, check_positive_int, check_scalar
+from .layers import BatchNorm1d, Dense
 from .losses import Loss, get_loss
+from .regularization import l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_grad
 
-__all__ = ["History", "evaluate", "fit"]
+__all__ = ["DivergenceError", "History", "evaluate", "fit"]
 
 #: Training sets up to this size are shuffled with one gather per epoch, larger
 #: ones batch by batch (see fit).
@@ -40,24 +47,46 @@ _CLASSIFICATION = {
     "binary_cross_entropy_with_logits": 0.0,  # threshold on logits
 }
 
+# Weight penalties fit accepts: kind -> (value, gradient), from nnbook.regularization.
+_PENALTIES = {
+    "l1": (l1_penalty, l1_penalty_grad),
+    "l2": (l2_penalty, l2_penalty_grad),
+}
+
 
 @dataclass
 class History:
-    r"""What :func:`fit` measured, one entry per epoch.
+    r"""What :func:`fit` measured: one entry per epoch, and one per batch in ``batch_loss``.
 
     .. math::
 
-        \text{loss}_e = \frac{1}{n} \sum_{B} |B|\, L_B
+        \text{loss}_e = \frac{1}{n} \sum_{B} |B|\, \big(L_B + R(\theta_B)\big),
+        \qquad
+        \text{penalty}_e = \frac{1}{n} \sum_{B} |B|\, R(\theta_B)
 
-    is the mean training loss over the samples of epoch :math:`e` (each
-    batch's loss measured as it was trained, before its update). Accuracies
-    are fractions of correctly classified samples; the training accuracy is
-    measured on the same fly, the validation metrics after the epoch, in
-    evaluation mode. Lists of metrics that were not measured are empty.
+    ``loss`` is the mean training loss over the samples of epoch :math:`e`:
+    each batch's data loss :math:`L_B` measured as it was trained, before its
+    update, plus the weight penalty :math:`R(\theta_B)` at the same
+    parameters (:math:`R = 0` without a ``penalty``). ``batch_loss`` holds
+    every :math:`L_B + R(\theta_B)` itself, in the order of the updates.
+    Accuracies are fractions of correctly classified samples; the training
+    accuracy is measured on the fly, the validation metrics after the epoch,
+    in evaluation mode. ``val_loss`` is the data loss alone (the penalty does
+    not depend on the data): compare it with :attr:`data_loss`. Lists of
+    metrics that were not measured are empty. Every entry is a Python float.
 
     Attributes
     ----------
     loss, accuracy, val_loss, val_accuracy, lr : list of float
+        One entry per epoch.
+    penalty : list of float
+        The mean weight penalty of each epoch (included in ``loss``); empty
+        when :func:`fit` ran without a ``penalty``.
+    batch_loss : list of float
+        The training loss of every minibatch (iteration), epoch after epoch:
+        ``epochs * ceil(n / batch_size)`` entries, the last batch of each
+        epoch possibly smaller. Plot it against the iteration number to see
+        the noise of stochastic, minibatch and full-batch gradient descent.
     seconds : list of float
         Wall-clock time of each epoch (training only); not compared by ``==``.
 
@@ -68,6 +97,8 @@ class History:
     History(epochs=2, loss=0.4000, accuracy=0.8500, lr=1.0e-01)
     >>> history.epochs
     2
+    >>> History(loss=[0.5], penalty=[0.125], lr=[0.1]).data_loss
+    [0.375]
     """
 
     loss: list[float] = field(default_factory=list)
@@ -75,6 +106,8 @@ class History:
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
     lr: list[float] = field(default_factory=list)
+    penalty: list[float] = field(default_factory=list)
+    batch_loss: list[float] = field(default_factory=list, repr=False)
     seconds: list[float] = field(default_factory=list, repr=False, compare=False)
 
     @property
@@ -82,8 +115,15 @@ class History:
         """Number of epochs recorded."""
         return len(self.loss)
 
+    @property
+    def data_loss(self) -> list[float]:
+        """Training loss without the penalty, ``loss[e] - penalty[e]`` (``loss`` if none)."""
+        if not self.penalty:
+            return list(self.loss)
+        return [total - penalty for total, penalty in zip(self.loss, self.penalty, strict=True)]
+
     def _metrics(self) -> list[str]:
-        names = ["loss", "accuracy", "val_loss", "val_accuracy"]
+        names = ["loss", "accuracy", "val_loss", "val_accuracy", "penalty"]
         return [name for name in names if getattr(self, name)]
 
     def __repr__(self) -> str:
@@ -95,6 +135,10 @@ class History:
 
     def plot(self, ax=None):
         """Loss curves (left axis) and accuracy curves (right axis, dashed) against epochs.
+
+        With a penalty the training curve is ``loss`` (data loss + penalty),
+        labelled so. ``batch_loss`` is not drawn: plot it directly, e.g.
+        ``plt.plot(history.batch_loss)``.
 
         Parameters
         ----------
@@ -112,7 +156,7 @@ class History:
             _, ax = plt.subplots()
         x = np.arange(1, self.epochs + 1)
         labels = {
-            "loss": "training loss",
+            "loss": "training loss (data + penalty)" if self.penalty else "training loss",
             "val_loss": "validation loss",
             "accuracy": "training accuracy",
             "val_accuracy": "validation accuracy",
@@ -183,7 +227,7 @@ def _predict_into(rule, out: np.ndarray, dest: np.ndarray) -> None:
 
 def _evaluate(model, loss: Loss, X, y, labels) -> tuple[float, float | None]:
     out = model.predict(X)
-    value = loss.value_and_grad(out, y, check=False)[0]
+    value = float(loss.value_and_grad(out, y, check=False)[0])
     rule = _CLASSIFICATION.get(loss.name)
     if rule is None:
         return value, None
@@ -232,6 +276,110 @@ def evaluate(model, loss, X, y) -> tuple[float, float | None]:
     return _evaluate(model, loss, X, y, labels)
 
 
+class DivergenceError(FloatingPointError):
+    """Raised by :func:`fit` when training diverges (the training loss is no longer finite).
+
+    A ``FloatingPointError``, so ``except FloatingPointError`` catches it.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch that diverged, counted from 1 as in the message.
+    loss : float
+        Its training loss (inf or nan; finite only when the loss was still
+        finite but the parameters were not).
+    history : History
+        What was measured in the epochs before it (``history.epochs == epoch - 1``),
+        e.g. to plot the loss up to the divergence.
+
+    Examples
+    --------
+    >>> err = DivergenceError("training diverged", epoch=3, loss=float("inf"), history=History())
+    >>> isinstance(err, FloatingPointError), err.epoch, err.loss
+    (True, 3, inf)
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        epoch: int = 0,
+        loss: float = math.nan,
+        history: History | None = None,
+    ) -> None:  # defaults: an exception must be rebuilt from its message alone (pickle)
+        super().__init__(message)
+        self.epoch, self.loss, self.history = epoch, loss, history
+
+
+def _check_penalty(penalty) -> tuple[tuple[str, float], ...]:
+    """``penalty`` as validated ``(kind, lam)`` pairs, kinds lower-case and unique; () for None."""
+    if penalty is None:
+        return ()
+    expected = (
+        "expected None, a pair (kind, lam) such as ('l2', 1e-4) with kind 'l1' or 'l2' and "
+        "lam >= 0, or a list of such pairs such as [('l1', 1e-4), ('l2', 1e-3)]"
+    )
+    if isinstance(penalty, tuple) and len(penalty) == 2 and isinstance(penalty[0], str):
+        pairs = [penalty]
+    elif isinstance(penalty, (list, tuple)):
+        pairs = list(penalty)
+    else:
+        raise ValueError(f"penalty is {repr(penalty)[:80]}; {expected}")
+    terms: dict[str, float] = {}
+    for pair in pairs:
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and isinstance(pair[0], str)):
+            raise ValueError(f"penalty holds {repr(pair)[:80]}; {expected}")
+        kind = pair[0].lower()
+        if kind not in _PENALTIES:
+            raise ValueError(f"penalty kind {pair[0]!r} is unknown; expected 'l1' or 'l2'")
+        if kind in terms:
+            raise ValueError(
+                f"penalty lists {kind!r} twice; expected each kind at most once "
+                "(add the strengths instead)"
+            )
+        terms[kind] = check_scalar(pair[1], f"penalty strength of {kind!r}", low=0.0)
+    return tuple(terms.items())
+
+
+def _all_finite(arrays) -> bool:
+    return all(np.isfinite(a).all() for a in arrays)
+
+
+class _WeightPenalty:
+    """:math:`R(W)` over the weight matrices of a model's Dense layers; see :func:`fit`."""
+
+    def __init__(self, terms: tuple[tuple[str, float], ...], model) -> None:
+        dense = [layer for layer in getattr(model, "layers", ()) if isinstance(layer, Dense)]
+        if not dense:
+            raise ValueError(
+                "penalty applies to the weight matrices of Dense layers, but the model has "
+                "no Dense layer"
+            )
+        self.terms = [(lam, *_PENALTIES[kind]) for kind, lam in terms]
+        # The arrays themselves (views into the model's flat vectors): the gradients
+        # the optimizer reads are those we add to.
+        self.weights = [layer.params["W"] for layer in dense]
+        self.grads = [layer.grads["W"] for layer in dense]
+
+    def __call__(self) -> float:
+        """Add :math:`\\partial R / \\partial W` to the weight gradients; return :math:`R(W)`.
+
+        nan when a weight is no longer finite (a diverging run, stopped at
+        the end of the epoch) instead of the penalty functions' ValueError.
+        """
+        value = 0.0
+        try:
+            for lam, penalty, penalty_grad in self.terms:
+                value += penalty(self.weights, lam)
+                for grad, extra in zip(self.grads, penalty_grad(self.weights, lam), strict=True):
+                    grad += extra
+        except ValueError:
+            if _all_finite(self.weights):
+                raise
+            return math.nan
+        return value
+
+
 def fit(
     model,
     loss,
@@ -244,6 +392,7 @@ def fit(
     rng,
     validation_data=None,
     schedule=None,
+    penalty=None,
     verbose=0,
 ) -> History:
     r"""Train ``model`` by minibatch gradient descent (小批量梯度下降).
@@ -254,9 +403,27 @@ def fit(
 
     .. math::
 
-        \theta \leftarrow \operatorname{step}\big(\theta, \nabla_\theta
-        \operatorname{loss}(f_\theta(X_B), y_B)\big)
-        \quad \text{for each batch } B
+        \theta \leftarrow \operatorname{step}\Big(\theta, \nabla_\theta
+        \big[\operatorname{loss}(f_\theta(X_B), y_B) + R(W)\big]\Big)
+        \quad \text{for each batch } B,
+
+    where the weight penalty :math:`R` (0 without ``penalty``) sums, over the
+    weight matrices :math:`W_l` of the model's :class:`~nnbook.layers.Dense`
+    layers,
+
+    .. math::
+
+        R(W) = \lambda_1 \sum_l \sum_{ij} |(W_l)_{ij}|
+             + \frac{\lambda_2}{2} \sum_l \sum_{ij} (W_l)_{ij}^2,
+        \qquad
+        \frac{\partial R}{\partial W_l} = \lambda_1 \operatorname{sign}(W_l) + \lambda_2 W_l
+
+    (:func:`nnbook.regularization.l1_penalty`, :func:`~nnbook.regularization.l2_penalty`
+    and their gradients). Its gradient is added to the weight gradients after
+    the backward pass and before the optimizer step, so with :class:`~nnbook.optim.SGD`
+    one step is :math:`W \leftarrow W - \eta(\nabla_W L + \lambda_1
+    \operatorname{sign} W + \lambda_2 W)`; the L2 term alone is SGD's
+    ``weight_decay`` restricted to the weights.
 
     Parameters
     ----------
@@ -281,6 +448,21 @@ def fit(
     schedule : callable or None
         ``schedule(epoch) -> lr``, applied before each epoch (epochs from 0);
         see :mod:`nnbook.optim`.
+    penalty : None, (kind, lam) or list of (kind, lam)
+        Weight penalty :math:`R`: ``("l1", lam)``, ``("l2", lam)``, or both
+        as a list, ``[("l1", lam1), ("l2", lam2)]`` (elastic net), with
+        ``kind`` "l1" or "l2" (case-insensitive, each at most once) and
+        ``lam`` >= 0; None (or ``[]``) for none. Only the weight matrices
+        ``W`` of the Dense layers are penalised, as is customary: the weights
+        decide how strongly each input drives each unit, and small (L2) or
+        sparse (L1) weights give a smoother, simpler function. The biases and
+        batch norm's ``gamma`` and ``beta`` are not: they only shift or rescale
+        one unit each, are few, and do not make the model overfit; pulling them
+        towards 0 would merely bias the model (a bias of 0 pins a unit's
+        threshold at the origin, a ``gamma`` of 0 switches a unit off). The
+        reported training loss includes the penalty (``History.loss`` = data
+        loss + penalty, the penalty alone in ``History.penalty``); the
+        validation loss does not.
     verbose : {0, 1, 2}
         0: silent. 1: one line per epoch with ``print`` (deterministic, fit
         for notebooks). 2: a tqdm progress bar over the epochs (falls back to
@@ -289,19 +471,58 @@ def fit(
     Returns
     -------
     History
+        Per epoch: loss, accuracy, val_loss, val_accuracy, lr, penalty; per
+        batch: batch_loss.
+
+    Raises
+    ------
+    DivergenceError
+        A ``FloatingPointError``, at the end of the first epoch whose training
+        loss is not finite (nor its parameters, checked before the validation
+        pass and after the last epoch, nor its validation loss), typically
+        because the learning rate is too large. The epoch and its validation
+        pass run with NumPy's overflow, invalid-value and divide-by-zero
+        warnings silenced (the error replaces them); ``err.history`` holds the
+        epochs before it. The model is left with the parameters it diverged
+        to: build a new one to try again. A loss that grows huge but stays
+        finite is not an error.
+    ValueError
+        For invalid arguments.
 
     Examples
     --------
     >>> from nnbook.network import mlp
-    >>> from nnbook.optim import Adam
+    >>> from nnbook.optim import SGD, Adam
     >>> rng = np.random.default_rng(0)
     >>> X = rng.standard_normal((200, 2))
     >>> y = (X[:, 0] * X[:, 1] > 0).astype(int)  # XOR of the signs
     >>> model = mlp([2, 16, 2], rng=rng)
     >>> history = fit(model, "cross_entropy", Adam(model, lr=0.02), X, y,
     ...               epochs=60, batch_size=20, rng=rng)
-    >>> history.epochs, history.accuracy[-1] > 0.9
-    (60, True)
+    >>> history.epochs, history.accuracy[-1] > 0.9, len(history.batch_loss)  # 10 batches/epoch
+    (60, True, 600)
+
+    An L2 penalty on the weights, reported in the loss:
+
+    >>> model = mlp([2, 16, 2], rng=0)
+    >>> history = fit(model, "cross_entropy", SGD(model, lr=0.1), X, y,
+    ...               epochs=5, batch_size=20, rng=0, penalty=("l2", 1e-3))
+    >>> all(0 < p < total for p, total in zip(history.penalty, history.loss))
+    True
+
+    A learning rate far too large:
+
+    >>> model = mlp([2, 16, 2], rng=0)
+    >>> try:
+    ...     fit(model, "cross_entropy", SGD(model, lr=1e6), X, y, epochs=50,
+    ...         batch_size=20, rng=0)
+    ... except FloatingPointError as err:
+    ...     print(err)  # doctest: +NORMALIZE_WHITESPACE
+    ...     history = err.history  # the epochs before the divergence
+    training diverged in epoch 4/50: the training loss is nan, with learning
+    rate 1e+06; try a smaller learning rate
+    >>> history.epochs
+    3
     """
     loss = get_loss(loss)
     epochs = check_positive_int(epochs, "epochs")
@@ -315,6 +536,8 @@ def fit(
         raise ValueError(
             f"optimizer must be an nnbook.optim optimizer (with step() and lr), got {optimizer!r}"
         )
+    terms = _check_penalty(penalty)
+    penalise = _WeightPenalty(terms, model) if terms else None
     X, y, labels = _prepare(model, loss, X, y, "X", "y")
     if len(X) % batch_size == 1 and any(
         isinstance(layer, BatchNorm1d) for layer in getattr(model, "layers", ())
@@ -338,7 +561,6 @@ def fit(
             verbose = 1
         else:
             bar = tqdm(total=epochs, unit="epoch", file=sys.stdout, leave=True)
-
     history = History()
     rule = _CLASSIFICATION.get(loss.name)
     n = len(X)
@@ -361,42 +583,83 @@ def fit(
         model.backward,
         optimizer.step,
     )
+    parameters = [value for _, value, _ in model.parameters()]
+    batch_losses = []  # this epoch's, moved to history.batch_loss once the epoch is finite
+    record = batch_losses.append
     model.train()
     for epoch in range(epochs):
         if schedule is not None:
             optimizer.lr = schedule(epoch)
         started = time.perf_counter()
         order = rng.permutation(n)
-        if per_epoch:
-            X_batch = np.take(X, order, axis=0, out=X_buffer, mode="clip")
-            y_batch = np.take(y, order, axis=0, out=y_buffer, mode="clip")
-        total = 0.0
-        for start in range(0, n, batch_size):
-            stop = start + batch_size
+        total = penalty_total = 0.0
+        # A diverging run overflows somewhere in the forward or backward pass before
+        # its loss can be checked: silence NumPy for the epoch, then raise one error.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if per_epoch:
-                xb, yb = X_batch[start:stop], y_batch[start:stop]
-            else:
-                index = order[start:stop]
-                m = len(index)
-                xb = np.take(X, index, axis=0, out=X_buffer[:m], mode="clip")
-                yb = np.take(y, index, axis=0, out=y_buffer[:m], mode="clip")
-            out = forward(xb)
-            value, grad = value_and_grad(out, yb, False)
-            total += value * len(out)
-            backward(grad)
-            step()
-            if rule is not None:
-                _predict_into(rule, out, predicted[start:stop])
-        history.seconds.append(time.perf_counter() - started)
-        history.loss.append(total / n)
-        history.lr.append(optimizer.lr)
+                X_batch = np.take(X, order, axis=0, out=X_buffer, mode="clip")
+                y_batch = np.take(y, order, axis=0, out=y_buffer, mode="clip")
+            for start in range(0, n, batch_size):
+                stop = start + batch_size
+                if per_epoch:
+                    xb, yb = X_batch[start:stop], y_batch[start:stop]
+                else:
+                    index = order[start:stop]
+                    m = len(index)
+                    xb = np.take(X, index, axis=0, out=X_buffer[:m], mode="clip")
+                    yb = np.take(y, index, axis=0, out=y_buffer[:m], mode="clip")
+                out = forward(xb)
+                value, grad = value_and_grad(out, yb, False)
+                backward(grad)
+                if penalise is None:
+                    value = float(value)
+                else:
+                    penalty_value = penalise()
+                    penalty_total += penalty_value * len(out)
+                    value = float(value) + penalty_value
+                total += value * len(out)
+                record(value)
+                step()
+                if rule is not None:
+                    _predict_into(rule, out, predicted[start:stop])
+        seconds = time.perf_counter() - started
+        epoch_loss = total / n
+        # Finite parameters are checked before they leave the loop (validation, return):
+        # a finite loss may hide parameters made non-finite by the epoch's last step.
+        # Between epochs the next epoch's loss shows them, at no cost per epoch.
+        problem = None
+        if not math.isfinite(epoch_loss):
+            problem = f"the training loss is {epoch_loss}"
+        elif (val is not None or epoch == epochs - 1) and not _all_finite(parameters):
+            problem = f"the parameters are no longer finite (training loss {epoch_loss:.4g})"
+        elif val is not None:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                val_loss, val_accuracy = _evaluate(model, loss, *val)
+            if not math.isfinite(val_loss):
+                problem = f"the validation loss is {val_loss} (training loss {epoch_loss:.4g})"
+        if problem is not None:
+            if bar is not None:
+                bar.close()
+            raise DivergenceError(
+                f"training diverged in epoch {epoch + 1}/{epochs}: {problem}, with learning "
+                f"rate {optimizer.lr:g}; try a smaller learning rate",
+                epoch=epoch + 1,
+                loss=epoch_loss,
+                history=history,
+            )
+        history.seconds.append(seconds)
+        history.loss.append(epoch_loss)
+        history.batch_loss += batch_losses
+        batch_losses.clear()
+        history.lr.append(float(optimizer.lr))
+        if penalise is not None:
+            history.penalty.append(penalty_total / n)
         if rule is not None:
             np.take(labels, order, axis=0, out=labels_epoch, mode="clip")
             history.accuracy.append(
                 float(np.count_nonzero(predicted == labels_epoch) / labels.size)
             )
         if val is not None:
-            val_loss, val_accuracy = _evaluate(model, loss, *val)
             history.val_loss.append(val_loss)
             if val_accuracy is not None:
                 history.val_accuracy.append(val_accuracy)
@@ -408,7 +671,13 @@ def fit(
 
 
 def _report(history: History, epoch: int, epochs: int, bar) -> None:
-    metrics = {"loss": "loss", "accuracy": "acc", "val_loss": "val_loss", "val_accuracy": "val_acc"}
+    metrics = {
+        "loss": "loss",
+        "accuracy": "acc",
+        "val_loss": "val_loss",
+        "val_accuracy": "val_acc",
+        "penalty": "penalty",
+    }
     values = {
         short: getattr(history, name)[-1]
         for name, short in metrics.items()

@@ -102,7 +102,8 @@ def test_toy_sets_do_not_touch_global_random_state(make):
         ({"noise": -0.1}, "noise"),
         ({"noise": float("nan")}, "noise"),
         ({"rng": "seed"}, "rng"),
-        ({"dtype": np.int64}, "dtype"),
+        ({"dtype": np.int64}, "dtype must be float32 or float64, got int64"),
+        ({"dtype": "nonsense"}, "dtype must be float32 or float64, got 'nonsense'"),
     ],
 )
 def test_toy_sets_validate_arguments(make, kwargs, match):
@@ -232,7 +233,8 @@ def test_regression_1d_callable_range_and_dtype():
         ({"outliers": -1}, "outliers"),
         ({"outliers": 1.0}, "outliers"),
         ({"x_range": (1.0, 0.0)}, "low < high"),
-        ({"x_range": (0.0, 1.0, 2.0)}, "x_range"),
+        ({"x_range": (0.0, 1.0, 2.0)}, r"x_range must be a pair \(low, high\)"),
+        ({"x_range": (0.0, np.nan)}, r"x_range\[1\] must lie in"),
         ({"noise": -1.0}, "noise"),
     ],
 )

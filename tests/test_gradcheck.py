@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import warnings
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
+from nnbook import _validation
 from nnbook._validation import (
+    SUM_CHECK_MIN_SIZE,
+    all_finite,
     as_float_array,
     as_generator,
+    as_labels,
+    as_samples,
     check_axis,
+    check_interval,
+    check_num_classes,
     check_positive_int,
+    check_same_length,
     check_scalar,
+    float_dtype,
+    lookup,
 )
 from nnbook.gradcheck import gradient_error, numerical_gradient, relative_error
 
@@ -126,3 +139,182 @@ def test_as_generator():
     for bad in (-1, 1.5, "seed", True):
         with pytest.raises(ValueError, match="rng must be|rng seed"):
             as_generator(bad)
+
+
+# ---------------------------------------------------------------- finiteness of large arrays
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("signs", ["positive", "both"])
+def test_as_float_array_accepts_large_finite_values_whose_sum_overflows(dtype, signs):
+    big = np.finfo(dtype).max / 2
+    x = np.full(SUM_CHECK_MIN_SIZE, big, dtype=dtype)
+    if signs == "both":  # +inf from the first half, -inf from the second: a nan sum
+        x[SUM_CHECK_MIN_SIZE // 2 :] *= -1
+    with np.errstate(all="ignore"):
+        assert not np.isfinite(x.sum())  # so the exact test has to decide
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the overflowing sum must stay silent
+        with np.errstate(all="raise"):  # even when the caller asks for errors
+            assert all_finite(x)
+            assert as_float_array(x, "x") is x
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    ("bad", "count"), [([np.nan], 1), ([np.inf], 1), ([-np.inf, np.inf], 2), ([np.nan] * 3, 3)]
+)
+def test_as_float_array_finds_non_finite_values_in_large_arrays(dtype, bad, count):
+    x = np.ones(SUM_CHECK_MIN_SIZE + 5, dtype=dtype)
+    x[-len(bad):] = bad
+    assert not all_finite(x)
+    with pytest.raises(ValueError, match=rf"x contains {count} non-finite value\(s\)"):
+        as_float_array(x, "x")
+    huge = np.full_like(x, np.finfo(dtype).max)  # overflowing sum, then the exact test
+    huge[0] = bad[0]
+    assert not all_finite(huge)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    arrays(
+        st.sampled_from([np.float32, np.float64]),
+        array_shapes(min_dims=0, max_dims=3, max_side=6),
+        elements=st.floats(width=32) | st.sampled_from([3e38, -3e38, np.nan, np.inf, -np.inf]),
+    )
+)
+def test_all_finite_through_the_sum_agrees_with_isfinite(x):
+    with mock.patch.object(_validation, "SUM_CHECK_MIN_SIZE", 1):  # the sum test, always
+        assert all_finite(x) == bool(np.isfinite(x).all())
+
+
+# ---------------------------------------------------------------- dtypes
+
+
+@pytest.mark.parametrize(
+    ("dtype", "expected"),
+    [(np.float32, np.float32), ("float64", np.float64), ("f4", np.float32),
+     (np.dtype(np.float64), np.float64), (None, np.float64)],
+)
+def test_float_dtype_accepts_float32_and_float64(dtype, expected):
+    assert float_dtype(dtype) == np.dtype(expected)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "shown"),
+    [(int, "int64"), (np.float16, "float16"), ("complex128", "complex128"),
+     ("nonsense", "'nonsense'"), (3, "3"), (object, "object")],
+)
+def test_float_dtype_rejects_everything_else_naming_it(dtype, shown):
+    with pytest.raises(ValueError, match=rf"^dtype must be float32 or float64, got {shown}$"):
+        float_dtype(dtype)
+
+
+# ---------------------------------------------------------------- names
+
+
+REGISTRY = {"mean": "MEAN", "median": "MEDIAN"}
+
+
+def test_lookup_is_case_insensitive_and_follows_aliases():
+    assert lookup("Mean", REGISTRY, "statistic") == "MEAN"
+    assert lookup("AVG", REGISTRY, "statistic", {"avg": "mean"}) == "MEAN"
+    assert lookup("median", REGISTRY, "statistic", {"avg": "mean"}) == "MEDIAN"
+
+
+def test_lookup_passes_through_what_the_predicate_accepts():
+    obj = object()
+    assert lookup(obj, REGISTRY, "statistic", passthrough=lambda o: o is obj) is obj
+    assert lookup(len, REGISTRY, "statistic", passthrough=callable) is len
+    with pytest.raises(ValueError, match="unknown statistic"):
+        lookup(len, REGISTRY, "statistic")  # no predicate: not a name, rejected
+
+
+@pytest.mark.parametrize("bad", ["mode", "", "avg", None, 3, ["mean"]])
+def test_lookup_rejects_unknown_names_listing_names_and_aliases(bad):
+    with pytest.raises(ValueError) as info:
+        lookup(bad, REGISTRY, "statistic", {"average": "mean"}, expected="a callable")
+    assert str(info.value) == (
+        f"unknown statistic {bad!r}; expected a callable or one of 'mean', 'median', "
+        "'average' (case-insensitive)"
+    )
+
+
+# ---------------------------------------------------------------- samples and labels
+
+
+def test_as_samples():
+    X = as_samples([[1, 2], [3, 4]])
+    assert X.dtype == np.float64 and X.shape == (2, 2)
+    assert as_samples(np.ones((3, 1)), dtype=np.float32).dtype == np.float32
+    with pytest.raises(ValueError, match=r"Z must be a 2-D array of shape \(n_samples"):
+        as_samples(np.ones(3), "Z")
+    with pytest.raises(ValueError, match="X contains 1 non-finite"):
+        as_samples([[1.0, np.nan]])
+
+
+def test_check_same_length():
+    check_same_length(np.ones((3, 2)), np.ones(3))
+    with pytest.raises(ValueError, match=r"A and b must have the same number of samples .* "
+                                         r"A with shape \(3, 2\) and b with shape \(2,\)"):
+        check_same_length(np.ones((3, 2)), np.ones(2), "A", "b")
+    with pytest.raises(ValueError, match="same number of samples"):
+        check_same_length(np.ones((1, 2)), np.array(0))
+
+
+@pytest.mark.parametrize(
+    "y", [[0, 2, 1], np.array([0, 2, 1], dtype=np.uint8), np.array([0.0, 2.0, 1.0], np.float32)]
+)
+def test_as_labels_returns_int64(y):
+    labels = as_labels(y)
+    assert labels.dtype == np.int64
+    np.testing.assert_array_equal(labels, [0, 2, 1])
+
+
+def test_as_labels_accepts_booleans_and_empty_arrays():
+    np.testing.assert_array_equal(as_labels(np.array([True, False])), [1, 0])
+    assert as_labels(np.array([], dtype=int)).shape == (0,)
+
+
+@pytest.mark.parametrize(
+    ("y", "match"),
+    [
+        ([[0, 1]], r"labels must be a 1-D array of class labels, got an array of shape \(1, 2\)"),
+        (3, "labels must be a 1-D array"),
+        ([0.5, 1.0], "labels must hold integer class labels 0, 1, 2, ..., got non-integer"),
+        ([0.0, np.nan], "non-integer values"),
+        (["a", "b"], "labels must hold integer class labels, got"),
+        ([0, -2], "labels must hold non-negative class labels 0, 1, 2, ..., got minimum -2"),
+        ([1.0, -1.0], "non-negative"),
+    ],
+)
+def test_as_labels_rejects_what_is_not_labels(y, match):
+    with pytest.raises(ValueError, match=match):
+        as_labels(y, "labels")
+
+
+def test_check_num_classes():
+    labels = np.array([0, 3, 1])
+    assert check_num_classes(labels, None) == 4
+    assert check_num_classes(labels, 6) == 6
+    with pytest.raises(ValueError, match="num_classes=3 is too small: y contains label 3; "
+                                         "expected num_classes >= 4"):
+        check_num_classes(labels, 3)
+    with pytest.raises(ValueError, match="num_classes must be a positive integer"):
+        check_num_classes(labels, 0)
+    with pytest.raises(ValueError, match="num_classes must be given when t is empty"):
+        check_num_classes(np.array([], dtype=np.int64), None, "t")
+    assert check_num_classes(np.array([], dtype=np.int64), 2) == 2
+
+
+def test_check_interval():
+    assert check_interval((0, 2.5), "xlim") == (0.0, 2.5)
+    assert check_interval(np.array([-1.0, 1.0]), "xlim") == (-1.0, 1.0)
+    for bad in (1.0, (0, 1, 2), [[0, 1]]):
+        with pytest.raises(ValueError, match=r"xlim must be a pair \(low, high\)"):
+            check_interval(bad, "xlim")
+    for bad in ((1, 1), (2, 0)):
+        with pytest.raises(ValueError, match="xlim must satisfy low < high"):
+            check_interval(bad, "xlim")
+    with pytest.raises(ValueError, match=r"xlim\[1\] must lie in"):
+        check_interval((0, np.inf), "xlim")

@@ -1,9 +1,12 @@
-"""Tests of nnbook.network: Sequential, mlp and signal_statistics."""
+"""Tests of nnbook.network: Sequential, mlp, signal_statistics, activation_statistics
+and forward_flops."""
 
 import copy
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnbook.activations import ACTIVATION_NAMES, get_activation
 from nnbook.gradcheck import numerical_gradient
@@ -15,9 +18,18 @@ from nnbook.layers import (
     LeakyReLU,
     ReLU,
     Sigmoid,
+    Softmax,
     Tanh,
 )
-from nnbook.network import Sequential, SignalStatistics, mlp, signal_statistics
+from nnbook.network import (
+    ActivationStatistics,
+    Sequential,
+    SignalStatistics,
+    activation_statistics,
+    forward_flops,
+    mlp,
+    signal_statistics,
+)
 
 
 def assert_grad_close(analytic, numeric):
@@ -371,3 +383,185 @@ def test_signal_statistics_checks():
         signal_statistics([Dense(3, 2)], np.ones((4, 3)))
     with pytest.raises(ValueError, match="non-finite"):
         signal_statistics(model, np.full((4, 3), np.nan))
+
+
+# ----------------------------------------------------- activation_statistics
+
+
+def relu_net(W, b, activation=None):
+    """Dense(d, k) with the given W and b, an activation (ReLU), Dense(k, 1)."""
+    W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+    model = Sequential([Dense(*W.shape, rng=0), activation or ReLU(), Dense(W.shape[1], 1, rng=0)])
+    model[0].params["W"][...] = W
+    model[0].params["b"][...] = b
+    return model
+
+
+def test_activation_statistics_by_hand():
+    # z = X W + b = [[1, -4, 2, 0], [3, -4, 0, -1]]: unit 1 is negative on both samples,
+    # unit 3 is 0 then negative (dead: ReLU's derivative at 0 is 0), units 0 and 2 live.
+    W = [[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.5]]
+    b = [0.0, -4.0, 0.0, -1.0]
+    X = np.array([[1.0, 2.0], [3.0, 0.0]])
+    model = relu_net(W, b)
+    np.testing.assert_array_equal(X @ np.array(W) + b, [[1, -4, 2, 0], [3, -4, 0, -1]])
+    stats = activation_statistics(model, X)
+    assert isinstance(stats, ActivationStatistics)
+    np.testing.assert_array_equal(stats.layer, [1])
+    np.testing.assert_array_equal(stats.units, [4])
+    np.testing.assert_array_equal(stats.dead_units, [2])
+    np.testing.assert_allclose(stats.dead_fraction, [0.5])
+    np.testing.assert_allclose(stats.zero_fraction, [5 / 8])  # 5 zeros among 8 outputs
+    assert stats.dead_units.dtype.kind == "i" and stats.zero_fraction.dtype == np.float64
+    assert set(stats.as_dict()) == {
+        "layer",
+        "units",
+        "dead_units",
+        "dead_fraction",
+        "zero_fraction",
+    }
+
+
+@pytest.mark.parametrize(
+    ("activation", "dead", "zeros"),
+    [
+        (ReLU(), 2, 4),  # z <= 0 on both samples for units 1 and 2
+        (LeakyReLU(alpha=0.1), 0, 1),  # slope alpha > 0: never dead; only z = 0 gives 0
+        (LeakyReLU(alpha=0.0), 2, 4),  # alpha = 0 is ReLU
+        (Identity(), 0, 1),
+        (Sigmoid(), 0, 0),  # z in [-5, 2]: far from saturation
+        (Tanh(), 0, 1),
+    ],
+    ids=["relu", "leaky", "leaky0", "identity", "sigmoid", "tanh"],
+)
+def test_dead_units_of_each_activation(activation, dead, zeros):
+    # z = [[1, -5, 0], [2, -1, -3]]
+    model = relu_net(np.eye(3), [0.0, 0.0, 0.0], activation)
+    X = np.array([[1.0, -5.0, 0.0], [2.0, -1.0, -3.0]])
+    stats = activation_statistics(model, X)
+    np.testing.assert_array_equal(stats.dead_units, [dead])
+    np.testing.assert_allclose(stats.dead_fraction, [dead / 3])
+    np.testing.assert_allclose(stats.zero_fraction, [zeros / 6])
+
+
+def test_saturated_tanh_units_count_as_dead():
+    """tanh(z) rounds to +-1 for |z| >= 19 in float64: its backward 1 - h^2 is then
+    exactly 0, and no gradient passes."""
+    model = relu_net(np.eye(2), [0.0, 0.0], Tanh())
+    X = np.array([[25.0, 3.0], [-19.0, 0.5]])
+    stats = activation_statistics(model, X)
+    np.testing.assert_array_equal(stats.dead_units, [1])
+    model.forward(X)
+    model.backward(np.ones((2, 1)))
+    np.testing.assert_array_equal(model[0].grads["W"][:, 0], 0.0)  # the dead unit learns nothing
+    assert np.all(model[0].grads["W"][:, 1] != 0)
+
+
+def test_a_dying_relu_network_and_the_layers_measured():
+    """A large negative bias kills every unit of the first layer (and so of the next);
+    an output activation and a hidden softmax are not measured."""
+    model = mlp([3, 5, 4, 1], output_activation="sigmoid", rng=0)
+    model[0].params["b"][...] = -100.0
+    X = np.random.default_rng(0).standard_normal((50, 3))
+    stats = activation_statistics(model, X)
+    np.testing.assert_array_equal(stats.layer, [1, 3])  # not the output sigmoid (5)
+    np.testing.assert_array_equal(stats.dead_units, [5, 4])  # the second sees only its bias
+    np.testing.assert_array_equal(stats.dead_fraction, [1.0, 1.0])
+    np.testing.assert_array_equal(stats.zero_fraction, [1.0, 1.0])
+    with_softmax = Sequential([Dense(3, 4, rng=0), Softmax(), Dense(4, 2, rng=0), Tanh()])
+    with pytest.raises(ValueError, match="no hidden activation layer"):
+        activation_statistics(with_softmax, X)
+
+
+def test_activation_statistics_in_eval_mode_leaves_the_model_untouched():
+    rng = np.random.default_rng(7)
+    model = mlp([3, 6, 4, 2], batch_norm=True, dropout=0.5, rng=0)
+    X = rng.standard_normal((20, 3))
+    model.forward(3 * X + 1)  # training mode: move the running statistics off (0, 1)
+    G = rng.standard_normal((20, 2))
+    model.forward(X)  # a pending backward
+    snapshot = copy.deepcopy(model)
+    rng_state = copy.deepcopy(model[3].rng.bit_generator.state)
+    stats = activation_statistics(model, X)
+    # Independently: an explicit eval-mode pass on a copy, dead = z <= 0 on all samples.
+    twin = copy.deepcopy(snapshot).eval()
+    h, expected_dead, expected_zeros = X, [], []
+    for layer in twin:
+        if isinstance(layer, ReLU):
+            expected_dead.append(int(np.sum(np.all(h <= 0, axis=0))))
+            expected_zeros.append(np.mean(np.maximum(h, 0) == 0))
+        h = layer.forward(h)
+    np.testing.assert_array_equal(stats.layer, [2, 6])
+    np.testing.assert_array_equal(stats.dead_units, expected_dead)
+    np.testing.assert_allclose(stats.zero_fraction, expected_zeros)
+    # Nothing changed: mode, running statistics, dropout generator, parameters, caches.
+    assert model.training and all(layer.training for layer in model)
+    np.testing.assert_array_equal(model[1].running_mean, snapshot[1].running_mean)
+    np.testing.assert_array_equal(model[1].running_var, snapshot[1].running_var)
+    assert model[3].rng.bit_generator.state == rng_state
+    model.backward(G)
+    snapshot.backward(G)
+    for (_, v, g), (_, v0, g0) in zip(model.parameters(), snapshot.parameters(), strict=True):
+        np.testing.assert_array_equal(v, v0)
+        np.testing.assert_array_equal(g, g0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    shift=st.floats(-3.0, 3.0),
+    n=st.integers(1, 12),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_activation_statistics_relu_properties(seed, shift, n, dtype):
+    """For ReLU: dead = no positive pre-activation in the column; a dead unit gives
+    n zeros, so dead_fraction <= zero_fraction; all counts within range."""
+    rng = np.random.default_rng(seed)
+    model = mlp([3, 7, 2], rng=rng, dtype=dtype)
+    model[0].params["b"][...] = shift
+    X = rng.standard_normal((n, 3)).astype(dtype)
+    stats = activation_statistics(model, X)
+    z = X @ model[0].params["W"] + model[0].params["b"]
+    assert stats.dead_units[0] == np.sum(np.all(z <= 0, axis=0))
+    assert stats.zero_fraction[0] == np.mean(z <= 0)
+    assert 0 <= stats.dead_fraction[0] <= stats.zero_fraction[0] <= 1
+
+
+def test_activation_statistics_checks():
+    model = mlp([3, 4, 2], rng=0)
+    with pytest.raises(ValueError, match="must be a Sequential"):
+        activation_statistics([Dense(3, 2)], np.ones((4, 3)))
+    with pytest.raises(ValueError, match="no hidden activation layer"):
+        activation_statistics(mlp([3, 2], output_activation="sigmoid", rng=0), np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"Dense\(3 -> 4\) expects input of shape \(n, 3\)"):
+        activation_statistics(model, np.ones((4, 5)))
+    with pytest.raises(ValueError, match="X contains 12 non-finite"):
+        activation_statistics(model, np.full((4, 3), np.nan))
+    with pytest.raises(ValueError, match=r"X must have shape \(n, features\) with n >= 1"):
+        activation_statistics(model, np.ones(3))
+    with pytest.raises(ValueError, match=r"X must have shape \(n, features\) with n >= 1"):
+        activation_statistics(model, np.ones((0, 3)))
+
+
+# -------------------------------------------------------------- forward_flops
+
+
+def test_forward_flops_by_hand():
+    assert forward_flops(mlp([64, 128, 10], rng=0)) == (2 * 64 * 128 + 128) + (2 * 128 * 10 + 10)
+    assert forward_flops(mlp([784, 256, 10], rng=0)) == 406_794
+    # Batch norm, activations and dropout are not counted.
+    deep = mlp([4, 8, 8, 1], batch_norm=True, dropout=0.5, output_activation="sigmoid", rng=0)
+    assert forward_flops(deep) == (2 * 4 * 8 + 8) + (2 * 8 * 8 + 8) + (2 * 8 * 1 + 1)
+    assert forward_flops(Sequential([ReLU()])) == 0
+    assert type(forward_flops(deep)) is int
+    with pytest.raises(ValueError, match="must be a Sequential"):
+        forward_flops([Dense(3, 2)])
+
+
+@settings(max_examples=30, deadline=None)
+@given(sizes=st.lists(st.integers(1, 50), min_size=2, max_size=6))
+def test_forward_flops_is_twice_the_parameters_minus_the_biases(sizes):
+    """A dense layer has fan_in * fan_out + fan_out parameters and costs
+    2 fan_in fan_out + fan_out: FLOPs = 2 * parameters - number of biases."""
+    model = mlp(sizes, rng=0)
+    assert forward_flops(model) == 2 * model.num_parameters() - sum(sizes[1:])

@@ -320,3 +320,13 @@ def test_gradient_descent_checks():
         gradient_descent(lambda x: x, [1.0], lr=-0.1, steps=1)
     with pytest.raises(ValueError, match="unknown optimizer"):
         gradient_descent(lambda x: x, [1.0], lr=0.1, steps=1, optimizer="newton")
+
+
+def test_gradient_descent_reports_divergence_without_warnings():
+    # |1 - lr * 2| = 2 per step: the iterate doubles until it overflows (bug: inf/nan
+    # trajectories and RuntimeWarnings instead of a clear error).
+    with pytest.raises(FloatingPointError, match="diverged at step 1024 of 2000 with lr=1.5"):
+        gradient_descent(lambda x: 2 * x, [1.0], lr=1.5, steps=2000)
+    # A large but finite excursion is a legitimate trajectory.
+    path = gradient_descent(lambda x: 2 * x, [1.0], lr=1.5, steps=10)
+    np.testing.assert_array_equal(path[:, 0], (-2.0) ** np.arange(11))

@@ -182,6 +182,79 @@ def test_draw_network_circles_are_round_and_inside_the_view():
         assert y0 < cy - c.radius and cy + c.radius < y1
 
 
+def _dropped(ax):
+    return [c for c in _circles(ax) if c.get_linestyle() == "--"]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "active", "max_neurons", "expected"),
+    [
+        # 3 inputs, 2 of 4 hidden units kept, 2 outputs: 3 * 2 + 2 * 2 connections.
+        ([3, 4, 2], [None, [True, False, True, False], None], 10, 10),
+        ([3, 4, 2], [[True, True, False], [False, True, True, True], [True, False]], 10, 2 * 3 + 3),
+        ([3, 4, 2], [None, [False] * 4, None], 10, 0),  # a layer with every unit dropped
+        ([3, 4, 2], None, 10, 20),
+        ([3, 4, 2], [None, None, None], 10, 20),
+        # Elided layer of 30 (drawn: units 0-4 and 25-29): only drawn units count.
+        ([30, 3], [np.arange(30) % 2 == 0, None], 10, 5 * 3),  # 0, 2, 4, 26, 28 drawn
+        ([30, 3], [np.arange(30) >= 5, None], 10, 5 * 3),  # 25-29 drawn and kept
+        ([30, 3], [(np.arange(30) >= 5) & (np.arange(30) < 25), None], 10, 0),  # hidden ones
+    ],
+)
+def test_draw_network_thinned_by_a_dropout_mask(sizes, active, max_neurons, expected):
+    ax = _render(draw_network(sizes, max_neurons=max_neurons, active=active))
+    drawn = [min(n, max_neurons) for n in sizes]
+    assert len(_circles(ax)) == sum(drawn)  # dropped neurons are still drawn
+    assert len(_segments(ax)) == expected
+    dropped = {tuple(np.round(c.center, 9)) for c in _dropped(ax)}
+    ends = {tuple(np.round(p, 9)) for seg in _segments(ax) for p in seg}
+    assert not dropped & ends  # no line touches a dropped neuron
+
+
+def test_draw_network_draws_dropped_neurons_hollow_and_grey():
+    hidden = np.array([True, False, True, False])
+    ax = draw_network([3, 4, 2], active=[None, hidden, None])
+    circles = _circles(ax)
+    dropped = _dropped(ax)
+    assert len(dropped) == 2
+    for c in dropped:
+        assert c.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+        assert c.get_edgecolor()[:3] == pytest.approx((0.6, 0.6, 0.6))
+    full = {c.center: c for c in _circles(draw_network([3, 4, 2]))}
+    for c in circles:  # the same places; kept neurons look as in the full network
+        if c not in dropped:
+            assert c.get_facecolor() == full[c.center].get_facecolor()
+            assert c.get_edgecolor() == full[c.center].get_edgecolor()
+    # The hidden column, top to bottom: kept, dropped, kept, dropped.
+    column = sorted((c for c in circles if c.center[0] == dropped[0].center[0]),
+                    key=lambda c: -c.center[1])
+    assert [c in dropped for c in column] == [False, True, False, True]
+
+
+def test_draw_network_without_active_is_the_full_network():
+    full, masked = draw_network([4, 6, 2]), draw_network([4, 6, 2], active=[None] * 3)
+    assert np.array_equal(_segments(full), _segments(masked))
+    assert [c.get_facecolor() for c in _circles(full)] == [
+        c.get_facecolor() for c in _circles(masked)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("active", "match"),
+    [
+        ([None, None], r"active must be None or a sequence of 3 boolean masks"),
+        ("abc", "active must be None or a sequence"),
+        (np.ones(3, dtype=bool), "active must be None or a sequence"),
+        ([None, [True, False], None], r"active\[1\] must be a boolean array of shape \(4,\)"),
+        ([None, [1, 0, 1, 0], None], r"active\[1\] must be a boolean array"),
+        ([[[True, True, True]], None, None], r"active\[0\] must be a boolean array of shape"),
+    ],
+)
+def test_draw_network_active_validation(active, match):
+    with pytest.raises(ValueError, match=match):
+        draw_network([3, 4, 2], active=active)
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "match"),
     [

@@ -250,3 +250,36 @@ def test_dropout_layer_backward_checks():
     layer.forward(np.ones((2, 3)))
     with pytest.raises(ValueError, match=r"grad_output has shape \(3, 2\); expected \(2, 3\)"):
         layer.backward(np.ones((3, 2)))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_dropout_layer_draws_the_masks_of_the_function(rng, dtype):
+    # Layer and function share one kernel: bitwise the same outputs and masks
+    # from the same stream of random numbers.
+    x = rng.normal(size=(6, 7)).astype(dtype)
+    layer, gen = Dropout(p=0.3, rng=42), np.random.default_rng(42)
+    for _ in range(3):
+        out, mask = dropout(x, p=0.3, rng=gen)
+        assert layer.forward(x).tobytes() == out.tobytes() and layer.mask.dtype == dtype
+        assert layer.mask.tobytes() == mask.tobytes()
+
+
+def test_dropout_layer_checks_the_type_of_its_input_not_its_values():
+    # As the activation layers: no nan/inf scan on the hot path, a nan propagates.
+    layer = Dropout(p=0.5, rng=0)
+    x = np.array([[np.nan, 1.0, 2.0]] * 50)
+    y = layer.forward(x)
+    np.testing.assert_array_equal(np.isnan(y), np.isnan(x))  # nan * 0 and nan * 2 are nan
+    np.testing.assert_array_equal(y[:, 1:], x[:, 1:] * layer.mask[:, 1:])
+    assert np.array_equal(layer.eval().forward(x), x, equal_nan=True)
+    assert layer.train().forward([[1, 2]]).dtype == np.float64  # integers become float64
+    with pytest.raises(ValueError, match="x must be a real numeric array"):
+        layer.forward(np.array(["a", "b"]))
+    with pytest.raises(ValueError, match="x contains 50 non-finite"):  # the function checks
+        dropout(x, p=0.5, rng=0)
+
+
+def test_dropout_needs_no_rng_when_nothing_is_dropped():
+    x = np.ones(3)
+    assert dropout(x, p=0.5, rng="not a seed", training=False)[0] is x
+    assert dropout(x, p=0.0, rng="not a seed")[0] is x

@@ -1,16 +1,20 @@
 """Tests of nnbook.train: fit, evaluate and History."""
 
+import math
+import re
 import sys
 
 import matplotlib
 import numpy as np
 import pytest
 
-from nnbook.layers import Dense, Sigmoid
-from nnbook.losses import cross_entropy, get_loss
+from nnbook.gradcheck import numerical_gradient
+from nnbook.layers import BatchNorm1d, Dense, Sigmoid
+from nnbook.losses import cross_entropy, get_loss, mse
 from nnbook.network import Sequential, mlp
 from nnbook.optim import SGD, Adam, step_decay
-from nnbook.train import History, evaluate, fit
+from nnbook.regularization import l1_penalty, l2_penalty
+from nnbook.train import DivergenceError, History, evaluate, fit
 
 matplotlib.use("Agg")
 
@@ -237,6 +241,14 @@ def test_probability_targets_for_cross_entropy():
         ({"rng": "seed"}, "rng"),
         ({"validation_data": (np.ones((5, 2)),)}, "validation_data"),
         ({"validation_data": (np.ones((5, 2)), [0, 1, 2, 3, 7])}, "y_val does not fit"),
+        ({"penalty": 0.1}, r"penalty is 0.1; expected None, a pair \(kind, lam\)"),
+        ({"penalty": "l2"}, "penalty is 'l2'; expected None"),
+        ({"penalty": ("l3", 0.1)}, "penalty kind 'l3' is unknown; expected 'l1' or 'l2'"),
+        ({"penalty": ("l1", -1.0)}, r"penalty strength of 'l1' must lie in .*, got -1.0"),
+        ({"penalty": ("l2", np.nan)}, "penalty strength of 'l2' must lie in"),
+        ({"penalty": ("l2", "big")}, "penalty strength of 'l2' must be a real number, got 'big'"),
+        ({"penalty": [("l1", 0.1), 0.2]}, r"penalty holds 0.2; expected None, a pair"),
+        ({"penalty": [("l1", 0.1), ("L1", 0.2)]}, "penalty lists 'l1' twice"),
     ],
 )
 def test_fit_rejects_bad_input(change, match):
@@ -280,3 +292,423 @@ def test_history_repr_and_plot():
 
     plt.close("all")
     assert repr(History(loss=[0.25], lr=[0.1])) == "History(epochs=1, loss=0.2500, lr=1.0e-01)"
+
+
+# ------------------------------------------------------------- python floats
+
+
+def assert_plain_floats(history):
+    for name in ("loss", "accuracy", "val_loss", "val_accuracy", "lr", "penalty", "batch_loss"):
+        values = getattr(history, name)
+        assert all(type(v) is float for v in values), (name, [type(v) for v in values])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_evaluate_and_history_hold_python_floats(dtype):
+    X, y = blobs(n=40, dtype=dtype)
+    model = mlp([2, 4, 3], rng=0, dtype=dtype)
+    history = fit(
+        model,
+        "cross_entropy",
+        SGD(model, lr=0.1),
+        X,
+        y,
+        epochs=2,
+        batch_size=16,
+        rng=0,
+        validation_data=(X, y),
+        penalty=("l2", 1e-3),
+    )
+    assert_plain_floats(history)
+    value, accuracy = evaluate(model, "cross_entropy", X, y)
+    assert type(value) is float and type(accuracy) is float
+    assert "np." not in repr((value, accuracy))  # no np.float64(...) in a printed cell
+    value, accuracy = evaluate(Sequential([Dense(2, 1, rng=0)]), "mse", X, X[:, 0])
+    assert type(value) is float and accuracy is None
+
+
+# ---------------------------------------------------------------- batch_loss
+
+
+def test_batch_loss_is_each_batch_loss_before_its_update():
+    """With a learning rate too small to move the weights, every recorded batch loss
+    is the loss of that batch of the shuffled data, computed independently."""
+    X, y = blobs(n=10)
+    model = mlp([2, 5, 3], rng=0)
+    history = fit(
+        model, "cross_entropy", SGD(model, lr=1e-300), X, y, epochs=2, batch_size=4, rng=0
+    )
+    rng = np.random.default_rng(0)  # fit's shuffles, replayed
+    expected = []
+    for _ in range(2):
+        order = rng.permutation(10)
+        for start in (0, 4, 8):
+            batch = order[start : start + 4]
+            expected.append(cross_entropy(model.forward(X[batch]), y[batch]))
+    assert history.batch_loss == pytest.approx(expected, rel=1e-12)
+
+
+def test_batch_loss_length_and_epoch_means():
+    X, y = blobs(n=50)
+    model = mlp([2, 8, 3], rng=0)
+    history = fit(
+        model, "cross_entropy", Adam(model, lr=0.05), X, y, epochs=3, batch_size=16, rng=0
+    )
+    sizes = np.array([16, 16, 16, 2])  # ceil(50 / 16) = 4 batches per epoch
+    assert len(history.batch_loss) == 3 * 4
+    per_epoch = np.reshape(history.batch_loss, (3, 4))
+    np.testing.assert_allclose(history.loss, per_epoch @ sizes / 50, rtol=1e-12)
+    # Full batch: one iteration per epoch, and the batch loss is the epoch loss.
+    model = mlp([2, 8, 3], rng=0)
+    history = fit(model, "cross_entropy", SGD(model, lr=0.1), X, y, epochs=4, batch_size=50, rng=0)
+    assert history.batch_loss == pytest.approx(history.loss, rel=1e-15)
+
+
+# ----------------------------------------------------------------- divergence
+
+
+def test_fit_stops_a_diverging_run_with_a_clear_error(capsys):
+    """A learning rate far too large: no RuntimeWarning escapes (the suite turns
+    warnings into errors), one FloatingPointError names the epoch and the loss."""
+    X, y = blobs()
+    model = mlp([2, 16, 3], rng=0)
+    with pytest.raises(FloatingPointError) as info:
+        fit(
+            model,
+            "cross_entropy",
+            SGD(model, lr=1e6),
+            X,
+            y,
+            epochs=50,
+            batch_size=16,
+            rng=0,
+            validation_data=(X, y),
+            verbose=1,
+        )
+    err = info.value
+    assert isinstance(err, DivergenceError)
+    assert re.fullmatch(
+        rf"training diverged in epoch {err.epoch}/50: the training loss is (nan|inf), with "
+        r"learning rate 1e\+06; try a smaller learning rate",
+        str(err),
+    )
+    assert 1 <= err.epoch < 50 and not math.isfinite(err.loss)
+    # The history of the epochs before the divergence: finite, and consistent.
+    history = err.history
+    assert history.epochs == err.epoch - 1 == len(history.val_loss)
+    assert len(history.batch_loss) == history.epochs * 8
+    assert np.isfinite(history.loss).all() and np.isfinite(history.batch_loss).all()
+    assert len(capsys.readouterr().out.splitlines()) == history.epochs
+
+
+def test_fit_stops_a_diverging_regression_with_a_penalty():
+    """The penalty functions reject non-finite weights with a ValueError; in a
+    diverging run fit reports the divergence instead."""
+    rng = np.random.default_rng(0)
+    X = 4 * rng.standard_normal((120, 2))
+    model = mlp([2, 16, 1], rng=0)
+    with pytest.raises(DivergenceError, match="try a smaller learning rate"):
+        fit(
+            model,
+            "mse",
+            SGD(model, lr=1.0),
+            X,
+            100 * X[:, 0] ** 2,
+            epochs=20,
+            batch_size=16,
+            rng=0,
+            penalty=[("l1", 1e-3), ("l2", 1e-3)],
+        )
+
+
+class BreakAtStep(SGD):
+    """SGD that writes ``value`` into a weight after step ``at`` (the loss of that
+    batch, measured before the step, stays finite)."""
+
+    def __init__(self, model, lr, at, value=np.nan):
+        super().__init__(model, lr=lr)
+        self.weight, self.at, self.value = model[0].params["W"], at, value
+
+    def step(self):
+        super().step()
+        if self.iterations == self.at:
+            self.weight[0, 0] = self.value
+
+
+@pytest.mark.parametrize("validation", [False, True])
+def test_fit_checks_the_parameters_before_they_leave_the_loop(validation):
+    """Non-finite parameters behind a finite loss: caught after the last epoch, or
+    before a validation pass (which would otherwise compute with nan)."""
+    X, y = blobs(n=40)
+    model = mlp([2, 4, 3], rng=0)
+    at = 4 * 2 if validation else 4 * 3  # the last step of epoch 2 (of 3): 4 batches each
+    with pytest.raises(DivergenceError, match="the parameters are no longer finite") as info:
+        fit(
+            model,
+            "cross_entropy",
+            BreakAtStep(model, lr=0.1, at=at),
+            X,
+            y,
+            epochs=3,
+            batch_size=10,
+            rng=0,
+            validation_data=(X, y) if validation else None,
+        )
+    assert info.value.epoch == (2 if validation else 3)
+    assert math.isfinite(info.value.loss)
+    assert info.value.history.epochs == info.value.epoch - 1
+
+
+def test_fit_stops_when_the_validation_loss_overflows():
+    """Finite but huge parameters after the epoch's last step: the validation pass
+    overflows silently and the divergence is reported."""
+    X, y = blobs(n=40)
+    model = mlp([2, 4, 3], rng=0)
+    with pytest.raises(DivergenceError, match=r"epoch 1/3: the validation loss is (nan|inf)"):
+        fit(
+            model,
+            "cross_entropy",
+            BreakAtStep(model, lr=0.1, at=4, value=1e308),
+            X,
+            y,
+            epochs=3,
+            batch_size=10,
+            rng=0,
+            validation_data=(X, y),
+        )
+
+
+# ------------------------------------------------------------------- penalty
+
+
+def regression(n=30, d=3, k=2, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    return X, X @ rng.standard_normal((d, k)) + 0.1 * rng.standard_normal((n, k))
+
+
+@pytest.mark.parametrize(
+    "penalty",
+    [("l1", 0.05), ("L2", 0.3), [("l1", 0.05), ("l2", 0.3)]],
+    ids=["l1", "l2", "elastic_net"],
+)
+def test_one_penalised_sgd_step_by_hand(penalty):
+    """Full batch, one SGD step of a linear layer under MSE:
+    W <- W - lr (dL/dW + lam1 sign(W) + lam2 W), b <- b - lr dL/db."""
+    X, Y = regression()
+    model = Sequential([Dense(3, 2, rng=1)])
+    W0, b0 = model[0].params["W"].copy(), model[0].params["b"].copy()
+    assert np.abs(W0).min() > 1e-3  # sign(W) is smooth around W0 (for the differences)
+    pairs = penalty if isinstance(penalty, list) else [penalty]
+    terms = {kind.lower(): lam for kind, lam in pairs}
+    lam1, lam2 = terms.get("l1", 0.0), terms.get("l2", 0.0)
+    lr = 0.1
+    history = fit(
+        model, "mse", SGD(model, lr=lr), X, Y, epochs=1, batch_size=30, rng=0, penalty=penalty
+    )
+    # By hand: L = mean((XW + b - Y)^2) over the n * k entries.
+    residual = X @ W0 + b0 - Y
+    dW = 2 * X.T @ residual / residual.size
+    db = 2 * residual.sum(axis=0) / residual.size
+    grad_W = dW + lam1 * np.sign(W0) + lam2 * W0
+    np.testing.assert_allclose(model[0].params["W"], W0 - lr * grad_W, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(model[0].params["b"], b0 - lr * db, rtol=1e-12, atol=1e-15)
+
+    # ... and the step follows the gradient of data loss + penalty, by finite differences.
+    def objective(W):
+        return mse(X @ W + b0, Y) + lam1 * np.abs(W).sum() + lam2 / 2 * np.sum(W**2)
+
+    np.testing.assert_allclose(grad_W, numerical_gradient(objective, W0), rtol=1e-6, atol=1e-9)
+    # The reported loss is data loss + penalty, before the step.
+    penalty_value = l1_penalty(W0, lam1) + l2_penalty(W0, lam2)
+    assert penalty_value == pytest.approx(lam1 * np.abs(W0).sum() + lam2 / 2 * np.sum(W0**2))
+    assert history.penalty == pytest.approx([penalty_value], rel=1e-12)
+    assert history.loss == pytest.approx([np.mean(residual**2) + penalty_value], rel=1e-12)
+    assert history.data_loss == pytest.approx([np.mean(residual**2)], rel=1e-10)
+    assert history.batch_loss == pytest.approx(history.loss, rel=1e-15)
+
+
+def test_penalty_touches_only_the_dense_weights():
+    """One full-batch SGD step with and without an L1 penalty: the weights differ by
+    exactly lr * lam * sign(W); biases and batch norm's gamma and beta do not differ."""
+    X, y = blobs(n=30)
+    lr, lam = 0.1, 0.01
+    runs = []
+    for penalty in (None, ("l1", lam)):
+        model = mlp([2, 5, 3], batch_norm=True, rng=0)
+        before = {name: value.copy() for name, value, _ in model.parameters()}
+        fit(
+            model,
+            "cross_entropy",
+            SGD(model, lr=lr),
+            X,
+            y,
+            epochs=1,
+            batch_size=30,
+            rng=0,
+            penalty=penalty,
+        )
+        runs.append({name: value.copy() for name, value, _ in model.parameters()})
+    plain, penalised = runs
+    assert sorted(plain) == ["0.W", "0.b", "1.beta", "1.gamma", "3.W", "3.b"]
+    for name in plain:
+        if name.endswith(".W"):
+            expected = plain[name] - lr * lam * np.sign(before[name])
+            np.testing.assert_allclose(penalised[name], expected, rtol=1e-12, atol=1e-15)
+        else:
+            np.testing.assert_array_equal(penalised[name], plain[name])
+
+
+class WeightDecayOnWeights:
+    """SGD with weight decay on the ``W`` parameters only, for comparison."""
+
+    def __init__(self, model, lr, weight_decay):
+        triples = list(model.parameters())
+        weights = [t for t in triples if t[0].endswith(".W")]
+        self.decayed = SGD(weights, lr=lr, weight_decay=weight_decay)
+        self.plain = SGD([t for t in triples if not t[0].endswith(".W")], lr=lr)
+        self.lr = lr
+
+    def step(self):
+        self.decayed.step()
+        self.plain.step()
+
+
+def test_l2_penalty_is_weight_decay_on_the_weights():
+    """SGD + penalty ("l2", lam) equals SGD with weight_decay=lam applied to the weights
+    only, over several epochs of minibatches; torch-style weight_decay also decays the
+    biases, so after one step it agrees on the weights and differs on the biases."""
+    X, y = blobs(n=60)
+    lr, lam = 0.05, 0.1
+
+    def train(optimizer_for, penalty, epochs):
+        model = mlp([2, 6, 3], rng=0)
+        history = fit(
+            model,
+            "cross_entropy",
+            optimizer_for(model),
+            X,
+            y,
+            epochs=epochs,
+            batch_size=16,
+            rng=0,
+            penalty=penalty,
+        )
+        return history, {name: value.copy() for name, value, _ in model.parameters()}
+
+    penalised, p = train(lambda m: SGD(m, lr=lr), ("l2", lam), epochs=5)
+    decayed, d = train(lambda m: WeightDecayOnWeights(m, lr, lam), None, epochs=5)
+    for name in p:
+        np.testing.assert_allclose(p[name], d[name], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(penalised.data_loss, decayed.loss, rtol=1e-10)
+    assert all(total > data for total, data in zip(penalised.loss, decayed.loss, strict=True))
+    # One full-batch step against SGD(weight_decay=lam) on every parameter (biases
+    # moved off 0, where decay would not show).
+    model = mlp([2, 6, 3], rng=0)
+    for layer in (model[0], model[2]):
+        layer.params["b"][...] = 0.5
+    fit(
+        model,
+        "cross_entropy",
+        SGD(model, lr=lr),
+        X,
+        y,
+        epochs=1,
+        batch_size=60,
+        rng=0,
+        penalty=("l2", lam),
+    )
+    torch_style = mlp([2, 6, 3], rng=0)
+    for layer in (torch_style[0], torch_style[2]):
+        layer.params["b"][...] = 0.5
+    fit(
+        torch_style,
+        "cross_entropy",
+        SGD(torch_style, lr=lr, weight_decay=lam),
+        X,
+        y,
+        epochs=1,
+        batch_size=60,
+        rng=0,
+    )
+    for (name, a, _), (_, b, _) in zip(model.parameters(), torch_style.parameters(), strict=True):
+        if name.endswith(".W"):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+        else:
+            assert not np.allclose(a, b, rtol=1e-9, atol=0)
+
+
+def test_l1_penalty_makes_the_weights_sparse():
+    """An over-parameterised MLP fitting a target that uses 3 of its 20 inputs: with
+    an L1 penalty many more weights end near 0."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 20))
+    y = X[:, :3] @ np.array([2.0, -1.0, 0.5]) + 0.1 * rng.standard_normal(200)
+
+    def small_weights(penalty):
+        model = mlp([20, 16, 1], rng=0)
+        history = fit(
+            model,
+            "mse",
+            SGD(model, lr=0.02),
+            X,
+            y,
+            epochs=60,
+            batch_size=20,
+            rng=0,
+            penalty=penalty,
+        )
+        weights = np.concatenate([model[i].params["W"].ravel() for i in (0, 2)])
+        return int(np.count_nonzero(np.abs(weights) < 1e-2)), history
+
+    plain, _ = small_weights(None)
+    sparse, history = small_weights(("l1", 0.01))
+    assert sparse > plain + 50  # out of 336 weights
+    assert history.penalty[-1] < history.penalty[0]  # the L1 norm shrank
+
+
+def test_penalty_needs_a_dense_layer_and_accepts_nothing_to_penalise():
+    X, y = blobs(n=10)
+    model = Sequential([BatchNorm1d(2)])  # parameters, but no weight matrix
+    with pytest.raises(ValueError, match="penalty applies to the weight matrices of Dense"):
+        fit(
+            model, "mse", SGD(model, lr=0.1), X, X, epochs=1, batch_size=4, rng=0, penalty=("l2", 1)
+        )
+    model = mlp([2, 4, 3], rng=0)
+    for nothing in (None, []):  # no penalty: nothing recorded, the loss is the data loss
+        optimizer = SGD(model, lr=0.1)
+        history = fit(
+            model, "cross_entropy", optimizer, X, y, epochs=1, batch_size=4, rng=0, penalty=nothing
+        )
+        assert history.penalty == [] and history.data_loss == history.loss
+
+
+def test_penalty_in_repr_verbose_line_and_plot(capsys):
+    X, y = blobs(n=40)
+    model = mlp([2, 4, 3], rng=0)
+    history = fit(
+        model,
+        "cross_entropy",
+        SGD(model, lr=0.1),
+        X,
+        y,
+        epochs=1,
+        batch_size=10,
+        rng=0,
+        penalty=("l1", 1e-3),
+        verbose=1,
+    )
+    h = history
+    assert capsys.readouterr().out == (
+        f"epoch 1/1  loss {h.loss[0]:.4f}  acc {h.accuracy[0]:.4f}  penalty {h.penalty[0]:.4f}"
+        "  lr 1.0e-01\n"
+    )
+    assert repr(History(loss=[0.5], penalty=[0.25], lr=[0.1])) == (
+        "History(epochs=1, loss=0.5000, penalty=0.2500, lr=1.0e-01)"
+    )
+    ax = History(loss=[0.5, 0.4], val_loss=[0.6, 0.5], penalty=[0.1, 0.1]).plot()
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["training loss (data + penalty)", "validation loss"]
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
