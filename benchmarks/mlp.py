@@ -20,7 +20,7 @@ W2  an MNIST-sized synthetic set: 60,000 training and 10,000 test samples of
 
 Usage::
 
-    python benchmarks/mlp.py [--workload W1|W2|all] [--repeats N] [--quick]
+    python benchmarks/mlp.py [--workload W1|W2|all] [--repeats N] [--quick] [--no-torch]
 
 ``--quick`` (a smoke test) runs one repeat of shortened workloads: W1 for 3
 epochs, W2 on 10,000 training samples.
@@ -198,17 +198,21 @@ def main() -> None:
     parser.add_argument("--workload", choices=["W1", "W2", "all"], default="all")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="short smoke run, one repeat")
+    parser.add_argument(
+        "--no-torch", action="store_true", help="leave PyTorch out even if installed"
+    )
     args = parser.parse_args()
     repeats = 1 if args.quick else max(1, args.repeats)
 
     import sklearn
 
     runners = {"nnbook": run_nnbook, "scikit-learn": run_sklearn}
-    if torch_version() is not None:
+    torch = None if args.no_torch else torch_version()
+    if torch is not None:
         runners["pytorch"] = run_torch
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, "
-        f"scikit-learn {sklearn.__version__}, torch {torch_version() or 'not installed'}, "
+        f"scikit-learn {sklearn.__version__}, torch {torch or 'not installed or left out'}, "
         f"nnbook {nnbook.__version__}; {os.cpu_count()} CPU(s); best of {repeats}"
     )
 
