@@ -92,6 +92,19 @@ KEY_TERMS: dict[str, tuple[str, ...]] = {
         "梯度的方向是函数增长速度最快的方向", "梯度的反方向就是函数减少最快的方向",
         "学习率",
     ),
+    # Beyond the notes: the chapters below carry the usual Chinese terms of the field.
+    "08_backpropagation": (
+        "反向传播", "计算图", "链式法则", "前向传播", "梯度消失", "梯度爆炸", "雅可比矩阵",
+        "全连接层",
+    ),
+    "09_optimizers": (
+        "优化方法", "梯度下降法", "学习率", "动量", "条件数", "自适应梯度", "均方根传播",
+        "自适应矩估计", "偏差修正", "学习率衰减", "权重衰减",
+    ),
+    "10_project_digits": (
+        "手写数字识别", "训练集", "验证集", "测试集", "超参数", "数据泄露", "过拟合",
+        "泛化能力", "学习率", "混淆矩阵", "卷积神经网络", "数据增强",
+    ),
 }
 
 EXERCISE = re.compile(r"^\*\*(?:Exercise\s+)?\d+\.", re.MULTILINE)
