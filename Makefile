@@ -16,6 +16,9 @@ export PYTHONHASHSEED := 0
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
+# The kernel named python3 is the one installed in .venv (nnbook importable),
+# even if the user has another python3 kernel in ~/.local/share/jupyter.
+export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: all venv book test lint unit notebooks execute lab bench clean
@@ -52,7 +55,7 @@ execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab chapters
+	$(BIN)/jupyter lab --notebook-dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS -u MKL_NUM_THREADS $(BIN)/python benchmarks/mlp.py
