@@ -8,7 +8,9 @@ Every analytic gradient in nnbook is checked against
     \frac{f(x + \varepsilon e_i) - f(x - \varepsilon e_i)}{2\varepsilon},
 
 whose error is :math:`O(\varepsilon^2)`, by the package's tests and by the
-chapters.
+chapters. :func:`as_function_of` turns a model's loss, which reads its
+parameters from arrays the model owns, into a function of one of those arrays
+that :func:`numerical_gradient` can differentiate.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_float_array, check_scalar
+from ._validation import FLOAT_DTYPES, as_float_array, check_scalar, describe
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -> np.ndarray:
@@ -107,3 +109,74 @@ def gradient_error(f: Callable[[np.ndarray], float], grad, x, eps: float = 1e-6)
     """
     analytic = grad(x) if callable(grad) else grad
     return relative_error(analytic, numerical_gradient(f, x, eps=eps))
+
+
+def as_function_of(
+    compute: Callable[[], float], param: np.ndarray
+) -> Callable[[np.ndarray], float]:
+    r"""A scalar computation as a function of the values of one array it reads.
+
+    Returns the function
+
+    .. math::
+
+        f(v) = \text{compute}()\,\big|_{\,\text{param} \,\leftarrow\, v},
+
+    that is, ``f(v)`` writes ``v`` into ``param`` in place, evaluates
+    ``compute()``, restores the values ``param`` had before the call (also when
+    ``compute`` raises) and returns the result as a float. A model computes its
+    loss from arrays it owns (``layer.params["W"]``, or the flat vector of
+    ``Sequential.flat_parameters()``), not from an argument; wrapped this way,
+    the loss becomes a function of one parameter array, which is what
+    :func:`numerical_gradient` and :func:`gradient_error` differentiate.
+
+    Parameters
+    ----------
+    compute : callable
+        Takes no argument and returns a scalar, e.g.
+        ``lambda: loss.value(model.forward(X), y)``.
+    param : numpy.ndarray, float32 or float64, any shape, writable
+        The array ``compute`` reads; changed only during a call of ``f``.
+
+    Returns
+    -------
+    callable
+        ``f(v) -> float`` for finite ``v`` of shape ``param.shape``; any other
+        shape, or a nan or inf, raises ``ValueError``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = np.array([1.0, 2.0])
+    >>> f = as_function_of(lambda: float(np.sum(w ** 2)), w)
+    >>> f(np.array([3.0, 4.0]))
+    25.0
+    >>> w  # restored after the call
+    array([1., 2.])
+    >>> np.round(numerical_gradient(f, w), 6)  # the gradient of sum(w^2) is 2w
+    array([2., 4.])
+    """
+    if not callable(compute):
+        raise ValueError(f"compute must be a callable taking no argument, got {describe(compute)}")
+    if not isinstance(param, np.ndarray) or param.dtype.type not in FLOAT_DTYPES:
+        raise ValueError(
+            "param must be a float32 or float64 numpy.ndarray (the array compute reads, "
+            f"changed in place), got {describe(param)}"
+        )
+    if not param.flags.writeable:
+        raise ValueError(f"param must be writable, got a read-only array of shape {param.shape}")
+
+    def f(values) -> float:
+        values = as_float_array(values, "values")
+        if values.shape != param.shape:
+            raise ValueError(
+                f"values must have the shape of param, {param.shape}, got shape {values.shape}"
+            )
+        saved = param.copy()
+        param[...] = values
+        try:
+            return float(compute())
+        finally:
+            param[...] = saved
+
+    return f

@@ -28,7 +28,7 @@ from nnbook._validation import (
     float_dtype,
     lookup,
 )
-from nnbook.gradcheck import gradient_error, numerical_gradient, relative_error
+from nnbook.gradcheck import as_function_of, gradient_error, numerical_gradient, relative_error
 
 finite = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 
@@ -318,3 +318,84 @@ def test_check_interval():
             check_interval(bad, "xlim")
     with pytest.raises(ValueError, match=r"xlim\[1\] must lie in"):
         check_interval((0, np.inf), "xlim")
+
+
+# ---------------------------------------------------------------- as_function_of
+
+
+def test_as_function_of_evaluates_at_the_given_values_and_restores_the_array():
+    w = np.array([[1.0, -2.0], [0.5, 3.0]])
+    before = w.copy()
+    seen = []
+
+    def compute():
+        seen.append(w.copy())
+        return np.sum(w**3)
+
+    f = as_function_of(compute, w)
+    v = np.arange(4.0).reshape(2, 2)
+    value = f(v)
+    assert isinstance(value, float) and value == pytest.approx(np.sum(v**3))
+    np.testing.assert_array_equal(seen[0], v)  # compute saw the new values ...
+    np.testing.assert_array_equal(w, before)  # ... and the array got its own back
+
+
+def test_as_function_of_gives_numerical_gradient_a_function_of_a_model_parameter():
+    # L(W) = sum((X W + b - Y)^2) / 2 has the gradient X^T (X W + b - Y).
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
+    params = {"W": rng.standard_normal((3, 2)), "b": rng.standard_normal(2)}
+    W, b = params["W"], params["b"]
+
+    def loss():
+        return 0.5 * np.sum((X @ params["W"] + params["b"] - Y) ** 2)
+
+    assert gradient_error(as_function_of(loss, W), X.T @ (X @ W + b - Y), W) < 1e-8
+    assert gradient_error(as_function_of(loss, b), (X @ W + b - Y).sum(axis=0), b) < 1e-8
+    assert params["W"] is W and params["b"] is b  # the arrays the "model" owns, unchanged
+
+
+def test_as_function_of_works_on_a_view_into_a_larger_vector():
+    theta = np.arange(6.0)
+    W = theta[:4].reshape(2, 2)  # as the layers of Sequential.flat_parameters()
+    f = as_function_of(lambda: float(np.sum(theta**2)), W)
+    np.testing.assert_allclose(numerical_gradient(f, W), 2 * W, atol=1e-7)
+    np.testing.assert_array_equal(theta, np.arange(6.0))
+
+
+def test_as_function_of_keeps_float32():
+    w = np.ones(3, dtype=np.float32)
+    f = as_function_of(lambda: float(w.dtype == np.float32) + float(np.sum(w)), w)
+    assert f(np.full(3, 2.0)) == 7.0
+    assert w.dtype == np.float32
+
+
+def test_as_function_of_restores_the_array_when_compute_raises():
+    w = np.array([1.0, 2.0])
+
+    def compute():
+        raise FloatingPointError("diverged")
+
+    with pytest.raises(FloatingPointError, match="diverged"):
+        as_function_of(compute, w)(np.array([5.0, 6.0]))
+    np.testing.assert_array_equal(w, [1.0, 2.0])
+
+
+def test_as_function_of_rejects_bad_arguments():
+    w = np.zeros(2)
+    with pytest.raises(ValueError, match="compute must be a callable"):
+        as_function_of(3.0, w)
+    for bad in ([0.0, 1.0], np.zeros(2, dtype=int), 1.5):
+        with pytest.raises(ValueError, match="param must be a float32 or float64 numpy.ndarray"):
+            as_function_of(lambda: 0.0, bad)
+    frozen = np.zeros(2)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="param must be writable"):
+        as_function_of(lambda: 0.0, frozen)
+    f = as_function_of(lambda: float(np.sum(w)), w)
+    with pytest.raises(ValueError, match=r"values must have the shape of param, \(2,\), "
+                                         r"got shape \(3,\)"):
+        f(np.zeros(3))
+    with pytest.raises(ValueError, match="values contains 1 non-finite"):
+        f(np.array([np.nan, 0.0]))
+    np.testing.assert_array_equal(w, [0.0, 0.0])
