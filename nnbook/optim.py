@@ -28,7 +28,9 @@ triples. A model whose parameters live in one contiguous vector
 A schedule is a callable ``schedule(epoch) -> lr`` (epochs counted from 0);
 :func:`nnbook.train.fit` sets ``optimizer.lr = schedule(epoch)`` before each
 epoch. :func:`gradient_descent` runs an optimizer on a function of a small
-vector and returns its trajectory, for contour plots.
+vector and returns its trajectory, for contour plots (its ``schedule`` is
+applied before each *step*); :func:`steps_to_reach` counts the steps a
+trajectory needs to get, or to stay, within a tolerance of a target.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ __all__ = [
     "get_optimizer",
     "gradient_descent",
     "step_decay",
+    "steps_to_reach",
 ]
 
 
@@ -464,7 +467,9 @@ def get_optimizer(name) -> type[Optimizer]:
                   expected="an Optimizer subclass")
 
 
-def gradient_descent(grad_fn: Callable, x0, lr, steps, optimizer="sgd", **kwargs) -> np.ndarray:
+def gradient_descent(
+    grad_fn: Callable, x0, lr, steps, optimizer="sgd", schedule=None, **kwargs
+) -> np.ndarray:
     r"""Minimise a function of a small vector; return the whole trajectory.
 
     Starting from :math:`x_0`, repeat ``steps`` times: evaluate the gradient
@@ -473,10 +478,16 @@ def gradient_descent(grad_fn: Callable, x0, lr, steps, optimizer="sgd", **kwargs
 
     .. math::
 
-        x_{k+1} = x_k - \eta \nabla f(x_k), \qquad k = 0, \dots, \text{steps} - 1.
+        x_{k+1} = x_k - \eta_k \nabla f(x_k), \qquad k = 0, \dots, \text{steps} - 1,
+
+    with :math:`\eta_k = \eta` (``lr``) or, given a ``schedule``,
+    :math:`\eta_k = \text{schedule}(k)`.
 
     The optimizers are the classes of this module, so trajectories drawn on a
-    contour plot show exactly what they do inside a network.
+    contour plot show exactly what they do inside a network. ``grad_fn`` may
+    be stochastic (a closure that adds noise drawn from its own seeded
+    generator), to simulate mini-batch gradients; and ``x0`` may pack many
+    independent runs into one vector, which ``grad_fn`` reshapes.
 
     Parameters
     ----------
@@ -489,6 +500,14 @@ def gradient_descent(grad_fn: Callable, x0, lr, steps, optimizer="sgd", **kwargs
     steps : int, >= 1
     optimizer : str or Optimizer subclass
         See :func:`get_optimizer`.
+    schedule : callable or None
+        ``schedule(k) -> lr`` with the step :math:`k = 0, 1, \dots` counted
+        from 0, set as the optimizer's rate before each step, as
+        :func:`nnbook.train.fit` does before each epoch (so ``lr`` only
+        builds the optimizer). A :class:`Schedule` such as
+        ``step_decay(0.1, step_size=50)`` counts steps here, not epochs; for
+        epochs of ``n`` steps pass ``lambda k: schedule(k // n)``. None
+        keeps ``lr`` throughout.
     **kwargs
         Further settings of the optimizer (``beta``, ``beta1``, ``eps``, ...).
 
@@ -499,6 +518,9 @@ def gradient_descent(grad_fn: Callable, x0, lr, steps, optimizer="sgd", **kwargs
 
     Raises
     ------
+    ValueError
+        For bad settings, a ``schedule`` that is not callable or returns a
+        rate that is not > 0, or a gradient of the wrong size.
     FloatingPointError
         When the iterates leave the floating-point range (a learning rate far
         beyond the stability limit): the message names the step, instead of a
@@ -511,6 +533,9 @@ def gradient_descent(grad_fn: Callable, x0, lr, steps, optimizer="sgd", **kwargs
     array([[ 1.  , -2.  ],
            [ 0.5 , -1.  ],
            [ 0.25, -0.5 ]])
+    >>> halving = lambda k: 0.25 * 0.5**k  # lr = 0.25, then 0.125: x * (1 - 2 lr_k)
+    >>> gradient_descent(lambda x: 2 * x, [1.0], lr=0.25, steps=2, schedule=halving)[:, 0]
+    array([1.   , 0.5  , 0.375])
     >>> gradient_descent(lambda x: 2 * x, [1.0], lr=1.5, steps=2000)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -518,12 +543,16 @@ def gradient_descent(grad_fn: Callable, x0, lr, steps, optimizer="sgd", **kwargs
     """
     x = as_float_array(x0, "x0").astype(np.float64).reshape(-1)
     steps = check_positive_int(steps, "steps")
+    if schedule is not None and not callable(schedule):
+        raise ValueError(f"schedule must be a callable step -> lr or None, got {schedule!r}")
     grad = np.zeros_like(x)
     opt = get_optimizer(optimizer)([("x", x, grad)], lr=lr, **kwargs)
     path = np.empty((steps + 1, x.size))
     path[0] = x
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
         for k in range(1, steps + 1):
+            if schedule is not None:
+                opt.lr = schedule(k - 1)
             g = np.asarray(grad_fn(x.copy()), dtype=np.float64)
             if g.shape != x.shape and g.size == x.size:
                 g = g.reshape(x.shape)
@@ -533,11 +562,79 @@ def gradient_descent(grad_fn: Callable, x0, lr, steps, optimizer="sgd", **kwargs
             opt.step()
             if not np.isfinite(x).all():
                 raise FloatingPointError(
-                    f"gradient descent diverged at step {k} of {steps} with lr={lr:g}: the point "
-                    f"left the floating-point range; try a smaller learning rate"
+                    f"gradient descent diverged at step {k} of {steps} with lr={opt.lr:g}: the "
+                    f"point left the floating-point range; try a smaller learning rate"
                 )
             path[k] = x
     return path
+
+
+def steps_to_reach(path, target, tol=1e-3, stay=False):
+    r"""The number of steps after which a trajectory gets (or stays) within ``tol`` of ``target``.
+
+    With the distances :math:`d_k = \lVert x_k - x^\ast \rVert` of the points
+    :math:`x_0, x_1, \dots, x_K` of ``path`` to the target :math:`x^\ast`,
+
+    .. math::
+
+        k_{\text{first}} = \min\,\{k : d_k \le \text{tol}\}, \qquad
+        k_{\text{stay}} = \min\,\{k : d_j \le \text{tol} \text{ for all } j = k, \dots, K\}.
+
+    ``stay=False`` returns :math:`k_{\text{first}}`, the first step at which
+    the path is within ``tol``; ``stay=True`` returns :math:`k_{\text{stay}}`,
+    the step from which on it remains within ``tol`` to the end of the path.
+    The two agree when the distance never increases; they differ when the
+    path enters the ball of radius ``tol`` and leaves it again, as momentum
+    does when it overshoots the minimum and swings back. A ``stay=True``
+    count only speaks for the steps recorded: a longer run could leave the
+    ball later.
+
+    Parameters
+    ----------
+    path : array_like, shape (K + 1, dim)
+        A trajectory, :math:`x_0` first, as returned by :func:`gradient_descent`.
+    target : array_like, shape (dim,)
+        :math:`x^\ast`, e.g. ``surface.minimum``.
+    tol : float, > 0
+    stay : bool
+
+    Returns
+    -------
+    int or None
+        A step :math:`k` in :math:`0, \dots, K` (0: :math:`x_0` already
+        counts); None when there is no such step: the path is never within
+        ``tol`` (``stay=False``) or its last point is not (``stay=True``).
+
+    Examples
+    --------
+    >>> path = [[2.0], [0.1], [-0.5], [0.05], [-0.01]]  # overshoots the target 0, returns
+    >>> steps_to_reach(path, [0.0], tol=0.2)  # first within 0.2 at step 1 ...
+    1
+    >>> steps_to_reach(path, [0.0], tol=0.2, stay=True)  # ... out at step 2, in from step 3
+    3
+    >>> steps_to_reach(path, [0.0], tol=0.001) is None  # never within 0.001
+    True
+    """
+    path = as_float_array(path, "path")
+    if path.ndim != 2 or path.shape[0] == 0:
+        raise ValueError(f"path must have shape (K + 1, dim), got shape {path.shape}")
+    target = as_float_array(target, "target")
+    if target.shape != (path.shape[1],):
+        raise ValueError(
+            f"target must have shape ({path.shape[1]},) like the points of path, "
+            f"got shape {target.shape}"
+        )
+    tol = check_scalar(tol, "tol", low=0.0, low_inclusive=False)
+    if not isinstance(stay, (bool, np.bool_)):
+        raise ValueError(f"stay must be True or False, got {stay!r}")
+    within = np.linalg.norm(path - target, axis=1) <= tol
+    if not stay:
+        hits = np.flatnonzero(within)
+        return int(hits[0]) if hits.size else None
+    if not within[-1]:
+        return None
+    outside = np.flatnonzero(~within)
+    return int(outside[-1]) + 1 if outside.size else 0
 
 
 # --------------------------------------------------------------------------
