@@ -11,7 +11,7 @@ machine hits all of them alike) and the test accuracy of that best run.
 Workloads
 ---------
 W1  scikit-learn's digits (1797 8x8 images, 10 classes), 80/20 stratified
-    split (random_state=0), standardised with the training mean and std;
+    split (random_state=0), standardized with the training mean and std;
     MLP 64-128-10, batch 64, 30 epochs.
 W2  an MNIST-sized synthetic set: 60,000 training and 10,000 test samples of
     784 standard-normal features, labelled by a fixed random "teacher"

@@ -204,7 +204,7 @@ def check_same_length(X: np.ndarray, y: np.ndarray, x_name: str = "X", y_name: s
 
 
 def check_axis(axis: int, ndim: int, name: str = "axis") -> int:
-    """Normalise ``axis`` for an array with ``ndim`` dimensions."""
+    """Normalize ``axis`` for an array with ``ndim`` dimensions."""
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
         raise ValueError(f"{name} must be an integer, got {axis!r}")
     if not -ndim <= axis < ndim:
@@ -305,7 +305,7 @@ def lookup(
         Further lower-case names, each mapped to a key of ``registry``.
     passthrough : callable, optional
         Predicate picking the objects that are accepted as they are (e.g.
-        ``callable`` for initialisers).
+        ``callable`` for initializers).
     expected : str, optional
         What ``passthrough`` accepts, in words ("a Loss"), for the message.
 

@@ -28,7 +28,7 @@ zero gradient and its weights stop updating, the "dying ReLU" (神经元死亡).
 :math:`\alpha = 0.1`) keeps a gradient :math:`\alpha` for negative inputs, so
 units cannot die.
 
-**softmax** :math:`e^{z_i} / \sum_j e^{z_j}` generalises sigmoid to several
+**softmax** :math:`e^{z_i} / \sum_j e^{z_j}` generalizes sigmoid to several
 classes (多分类): it maps a vector of logits to probabilities in :math:`(0, 1)`
 that sum to 1, and the predicted class is the one with the largest
 probability. With two classes it is the sigmoid of the difference of the logits.

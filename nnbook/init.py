@@ -1,16 +1,16 @@
-r"""Parameter initialisation (参数初始化).
+r"""Parameter initialization (参数初始化).
 
 A neuron has two kinds of parameters: its bias :math:`b`, which simply starts
 at zero (:func:`zeros`), and its weights :math:`W`, whose initial scale decides
 whether signals and gradients keep a stable size through the layers or vanish
-(梯度消失) or explode (梯度爆炸). Every weight initialiser here returns an array
+(梯度消失) or explode (梯度爆炸). Every weight initializer here returns an array
 of shape ``(fan_in, fan_out)``, so a dense layer computes ``x @ W + b``, and
 shares one signature::
 
     init(fan_in, fan_out, rng=None, dtype=np.float64) -> ndarray
 
 ============================  =========================  ==============================
-initialiser                   distribution               scale
+initializer                   distribution               scale
 ============================  =========================  ==============================
 :func:`random_normal`         normal                     std = 0.01 (small, fixed)
 :func:`standard_uniform`      uniform on [-l, l]         l = 1 / sqrt(fan_in)
@@ -122,7 +122,7 @@ def zeros(shape, dtype=np.float64) -> np.ndarray:
 
 
 def random_normal(fan_in, fan_out, std=0.01, rng=None, dtype=np.float64) -> np.ndarray:
-    r"""Random initialisation (随机初始化): a standard normal scaled to small values.
+    r"""Random initialization (随机初始化): a standard normal scaled to small values.
 
     .. math::
 
@@ -158,7 +158,7 @@ def random_normal(fan_in, fan_out, std=0.01, rng=None, dtype=np.float64) -> np.n
 
 
 def standard_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
-    r"""Standard initialisation (标准初始化): uniform on :math:`\pm 1/\sqrt{d}`, d = fan_in.
+    r"""Standard initialization (标准初始化): uniform on :math:`\pm 1/\sqrt{d}`, d = fan_in.
 
     .. math::
 
@@ -186,7 +186,7 @@ def standard_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
 
 
 def xavier_normal(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
-    r"""Xavier (Glorot) normal initialisation (正态化Xavier初始化).
+    r"""Xavier (Glorot) normal initialization (正态化Xavier初始化).
 
     .. math::
 
@@ -217,7 +217,7 @@ def xavier_normal(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
 
 
 def xavier_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
-    r"""Xavier (Glorot) uniform initialisation (标准化Xavier初始化).
+    r"""Xavier (Glorot) uniform initialization (标准化Xavier初始化).
 
     .. math::
 
@@ -244,7 +244,7 @@ def xavier_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
 
 
 def he_normal(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
-    r"""He (Kaiming) normal initialisation (正态化He初始化), truncated at two standard deviations.
+    r"""He (Kaiming) normal initialization (正态化He初始化), truncated at two standard deviations.
 
     Draw :math:`z` from a standard normal truncated to :math:`[-2, 2]` (values
     outside are redrawn), then rescale so that the weights have exactly the
@@ -300,7 +300,7 @@ def he_normal(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
 
 
 def he_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
-    r"""He (Kaiming) uniform initialisation (标准化He初始化).
+    r"""He (Kaiming) uniform initialization (标准化He初始化).
 
     .. math::
 
@@ -341,7 +341,7 @@ _INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
 
 
 def get_initializer(name) -> Callable[..., np.ndarray]:
-    r"""The weight initialiser called ``name`` (case-insensitive).
+    r"""The weight initializer called ``name`` (case-insensitive).
 
     .. math::
 

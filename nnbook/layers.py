@@ -1,4 +1,4 @@
-r"""Layers with parameters (带参数的层): the dense layer and batch normalisation.
+r"""Layers with parameters (带参数的层): the dense layer and batch normalization.
 
 A network is a chain of layers. Each layer turns a batch ``x`` of shape
 ``(n, fan_in)`` into a batch of shape ``(n, fan_out)`` in ``forward`` and, in
@@ -82,10 +82,10 @@ class Dense(Layer):
     fan_in, fan_out : int, >= 1
         Number of input and output features.
     init : str or callable
-        Weight initialiser, by name or as a function (see
+        Weight initializer, by name or as a function (see
         :func:`nnbook.init.get_initializer`). The bias starts at zero.
     rng : numpy.random.Generator, int or None
-        Random numbers for the initialiser.
+        Random numbers for the initializer.
     dtype : float32 or float64
         Dtype of the parameters, gradients and outputs; inputs of another
         dtype are cast to it.
@@ -158,9 +158,9 @@ class Dense(Layer):
 
 
 class BatchNorm1d(Layer):
-    r"""Batch normalisation (批归一化) over the samples of a batch, feature by feature.
+    r"""Batch normalization (批归一化) over the samples of a batch, feature by feature.
 
-    In training mode each feature :math:`j` is standardised with the mean and
+    In training mode each feature :math:`j` is standardized with the mean and
     the (biased) variance of the current batch, then scaled and shifted:
 
     .. math::
@@ -236,7 +236,7 @@ class BatchNorm1d(Layer):
         self._cache = None
 
     def forward(self, x) -> np.ndarray:
-        """Normalise ``x`` of shape ``(n, num_features)``; returns the same shape."""
+        """Normalize ``x`` of shape ``(n, num_features)``; returns the same shape."""
         x = _check_input(self, x, self.num_features)
         n = x.shape[0]
         if self.training:

@@ -304,7 +304,7 @@ def cross_entropy(logits, target) -> float:
     Parameters
     ----------
     logits : array_like, shape (n, k)
-        Unnormalised scores :math:`z` of ``n`` samples for ``k`` classes.
+        Unnormalized scores :math:`z` of ``n`` samples for ``k`` classes.
     target : array_like, shape (n,) or (n, k)
         Integer class labels in ``[0, k)``, or class probabilities whose
         rows are distributions (non-negative, summing to 1).

@@ -12,7 +12,7 @@ layers in order, and its gradients by the chain rule in the reverse order
 
 :func:`signal_statistics` measures how large the signals and the gradients
 are from layer to layer, the quantities behind vanishing and exploding
-gradients (梯度消失 / 梯度爆炸) and behind the choice of initialisation;
+gradients (梯度消失 / 梯度爆炸) and behind the choice of initialization;
 :func:`activation_statistics` counts the dead units (死亡神经元) and the
 sparsity of each hidden activation layer on a data set; :func:`forward_flops`
 counts the floating-point operations of a forward pass.
@@ -361,11 +361,11 @@ def mlp(
         or as a layer such as ``LeakyReLU(alpha=0.2)``, copied for each hidden layer.
     output_activation : str, Layer or None
     init : str or callable
-        Weight initialiser of every dense layer.
+        Weight initializer of every dense layer.
     dropout : float in [0, 1)
         Dropout probability after each hidden activation (0: no dropout layers).
     batch_norm : bool
-        Insert batch normalisation before each hidden activation.
+        Insert batch normalization before each hidden activation.
     rng : numpy.random.Generator, int or None
         One generator draws every layer's weights (and the dropout masks),
         so that layers of the same shape still get different weights.
@@ -646,7 +646,7 @@ def activation_statistics(model: Sequential, X) -> ActivationStatistics:
     :class:`~nnbook.layers.Dense` layer somewhere after them; an output
     activation (e.g. a final Sigmoid) and Softmax layers are not measured.
 
-    The pass runs in evaluation mode (no dropout; batch normalisation with
+    The pass runs in evaluation mode (no dropout; batch normalization with
     its running statistics) on shallow copies of the layers, as
     :meth:`Sequential.predict` does: the model's mode, parameters, gradients,
     caches and running statistics are left untouched.
@@ -734,7 +734,7 @@ def forward_flops(model: Sequential) -> int:
     This is the usual convention (a multiply-add is 2 FLOPs); it overcounts
     by :math:`\text{fan\_out}` the strict count, as :math:`\text{fan\_in}`
     products need only :math:`\text{fan\_in} - 1` additions. Activations,
-    batch normalisation, dropout and the loss are not counted: they cost
+    batch normalization, dropout and the loss are not counted: they cost
     :math:`O(\text{width})` per layer against :math:`O(\text{fan\_in} \cdot
     \text{fan\_out})` for a dense layer. A batch of :math:`n` samples costs
     :math:`n` times as much; a training step about 3 times as much again

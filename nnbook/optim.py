@@ -1,4 +1,4 @@
-r"""Optimisation algorithms (优化算法) and learning-rate schedules (学习率调度).
+r"""Optimization algorithms (优化算法) and learning-rate schedules (学习率调度).
 
 An optimizer updates parameters :math:`\theta` from their gradients
 :math:`g = \nabla_\theta L`. The update rules are those of PyTorch's
@@ -15,7 +15,7 @@ number):
 :class:`Adam`       bias-corrected first and second moments (see the class)
 ==================  ==========================================================
 
-With ``weight_decay`` :math:`\lambda > 0` (L2 regularisation), every rule uses
+With ``weight_decay`` :math:`\lambda > 0` (L2 regularization), every rule uses
 :math:`g + \lambda\theta` in place of :math:`g`, as ``torch.optim`` does.
 
 Optimizers update the parameter arrays *in place* with NumPy's ``out=``
@@ -470,7 +470,7 @@ def get_optimizer(name) -> type[Optimizer]:
 def gradient_descent(
     grad_fn: Callable, x0, lr, steps, optimizer="sgd", schedule=None, **kwargs
 ) -> np.ndarray:
-    r"""Minimise a function of a small vector; return the whole trajectory.
+    r"""Minimize a function of a small vector; return the whole trajectory.
 
     Starting from :math:`x_0`, repeat ``steps`` times: evaluate the gradient
     with ``grad_fn`` and let the optimizer move :math:`x_k \to x_{k+1}`; for

@@ -733,7 +733,7 @@ def plot_contour(
     log_levels: bool = False,
     resolution: int = 200,
 ) -> Axes:
-    r"""Contour lines of a function of two variables, with optional optimisation paths.
+    r"""Contour lines of a function of two variables, with optional optimization paths.
 
     ``f`` is called once as ``f(X, Y)`` with the two coordinate grids of
     ``np.meshgrid`` (shape (resolution, resolution)) and must return
@@ -762,7 +762,7 @@ def plot_contour(
         Number of contour levels (>= 2), or the levels themselves (increasing;
         positive with ``log_levels``).
     trajectories : dict of str to array_like of shape (steps, 2), optional
-        Legend label -> iterates of an optimiser (finite).
+        Legend label -> iterates of an optimizer (finite).
     log_levels : bool, optional
         Space the levels geometrically (``f`` must be positive somewhere).
     resolution : int, optional
@@ -927,7 +927,7 @@ def plot_histograms(
 
     All arrays are flattened and binned on the same ``bins`` equal-width bins
     spanning their common range, so the shapes can be compared. With
-    ``density=True`` each histogram is normalised to unit area,
+    ``density=True`` each histogram is normalized to unit area,
     :math:`h_b = \frac{n_b}{N\,\Delta}` (count :math:`n_b` in bin :math:`b`,
     :math:`N` values, bin width :math:`\Delta`), which compares arrays of
     different sizes, such as the weights of layers of different widths.
@@ -941,7 +941,7 @@ def plot_histograms(
     bins : int, optional
         Number of bins, >= 1.
     density : bool, optional
-        Normalise each histogram to unit area (else raw counts).
+        Normalize each histogram to unit area (else raw counts).
     title : str, optional
         Title of the axes.
     xlabel : str, optional

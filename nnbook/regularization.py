@@ -1,6 +1,6 @@
-r"""Regularisation (正则项): L1 and L2 weight penalties, and dropout.
+r"""Regularization (正则项): L1 and L2 weight penalties, and dropout.
 
-Regularisation steers a network towards simpler models, which generalise
+Regularization steers a network towards simpler models, which generalize
 better:
 
 - the L1 penalty :math:`\lambda \sum |w|` pushes many weights to exactly 0

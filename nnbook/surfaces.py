@@ -1,4 +1,4 @@
-r"""Test functions for optimisation (优化算法): small landscapes to watch gradient descent on.
+r"""Test functions for optimization (优化算法): small landscapes to watch gradient descent on.
 
 A :class:`Surface` is a function :math:`f(x_1, x_2)` of two variables together
 with its gradient :math:`\nabla f` and Hessian :math:`\nabla^2 f`, usable in
@@ -8,7 +8,7 @@ two forms:
   broadcast over arrays of coordinates (e.g. the grids of ``np.meshgrid``),
   which is how :func:`nnbook.plotting.plot_contour` and
   :func:`nnbook.plotting.plot_gradient_field` call them;
-* **point form**, for optimisers: ``surface.value(x)``,
+* **point form**, for optimizers: ``surface.value(x)``,
   ``surface.gradient(x)`` and ``surface.hessian(x)`` take points ``x`` of
   shape ``(..., 2)``, so ``surface.gradient`` is a ``grad_fn`` for
   :func:`nnbook.optim.gradient_descent` and ``surface.value`` a function for
@@ -261,7 +261,7 @@ def _term(coefficient: float, factor: str) -> str:
 
 
 def _shifted(variable: str, center: float) -> str:
-    """``variable - center`` in LaTeX, parenthesised when the center is not 0."""
+    """``variable - center`` in LaTeX, parenthesized when the center is not 0."""
     if center == 0:
         return variable
     sign = "-" if center > 0 else "+"

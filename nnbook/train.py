@@ -453,7 +453,7 @@ def fit(
         as a list, ``[("l1", lam1), ("l2", lam2)]`` (elastic net), with
         ``kind`` "l1" or "l2" (case-insensitive, each at most once) and
         ``lam`` >= 0; None (or ``[]``) for none. Only the weight matrices
-        ``W`` of the Dense layers are penalised, as is customary: the weights
+        ``W`` of the Dense layers are penalized, as is customary: the weights
         decide how strongly each input drives each unit, and small (L2) or
         sparse (L1) weights give a smoother, simpler function. The biases and
         batch norm's ``gamma`` and ``beta`` are not: they only shift or rescale
@@ -537,14 +537,14 @@ def fit(
             f"optimizer must be an nnbook.optim optimizer (with step() and lr), got {optimizer!r}"
         )
     terms = _check_penalty(penalty)
-    penalise = _WeightPenalty(terms, model) if terms else None
+    penalize = _WeightPenalty(terms, model) if terms else None
     X, y, labels = _prepare(model, loss, X, y, "X", "y")
     if len(X) % batch_size == 1 and any(
         isinstance(layer, BatchNorm1d) for layer in getattr(model, "layers", ())
     ):
         raise ValueError(
             f"with n={len(X)} samples and batch_size={batch_size} the last batch would hold a "
-            "single sample, which batch normalisation cannot normalise in training mode; "
+            "single sample, which batch normalization cannot normalize in training mode; "
             "choose a batch_size that leaves a remainder other than 1"
         )
     val = None
@@ -611,10 +611,10 @@ def fit(
                 out = forward(xb)
                 value, grad = value_and_grad(out, yb, False)
                 backward(grad)
-                if penalise is None:
+                if penalize is None:
                     value = float(value)
                 else:
-                    penalty_value = penalise()
+                    penalty_value = penalize()
                     penalty_total += penalty_value * len(out)
                     value = float(value) + penalty_value
                 total += value * len(out)
@@ -652,7 +652,7 @@ def fit(
         history.batch_loss += batch_losses
         batch_losses.clear()
         history.lr.append(float(optimizer.lr))
-        if penalise is not None:
+        if penalize is not None:
             history.penalty.append(penalty_total / n)
         if rule is not None:
             np.take(labels, order, axis=0, out=labels_epoch, mode="clip")

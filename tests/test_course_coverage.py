@@ -13,7 +13,7 @@ terms the chapters use today. When a chapter starts to cover a further term of
 the notes, add it here; when a term disappears on purpose, remove it here in
 the same change.
 
-Text is compared after Unicode NFKC normalisation, so a quotation copied from
+Text is compared after Unicode NFKC normalization, so a quotation copied from
 the notes with their Kangxi-radical look-alikes (⽤, ⼤, ⽹ ...) or full-width
 punctuation still matches.
 """

@@ -1,4 +1,4 @@
-"""nnbook.init: the moments and bounds of every initialiser, seeds, dtypes and errors.
+"""nnbook.init: the moments and bounds of every initializer, seeds, dtypes and errors.
 
 Moment tolerances come from the sampling distribution, never from hand tuning:
 with n draws of standard deviation sigma and kurtosis kappa, the sample mean has

@@ -173,7 +173,7 @@ def test_directional_derivative_is_the_projection_of_the_gradient():
     assert slopes.max() == pytest.approx(np.linalg.norm(g), rel=1e-4)
 
 
-# ----------------------------------------------------- with the optimisers
+# ----------------------------------------------------- with the optimizers
 
 
 def test_gradient_descent_on_a_surface():

@@ -549,14 +549,14 @@ def test_penalty_touches_only_the_dense_weights():
             penalty=penalty,
         )
         runs.append({name: value.copy() for name, value, _ in model.parameters()})
-    plain, penalised = runs
+    plain, penalized = runs
     assert sorted(plain) == ["0.W", "0.b", "1.beta", "1.gamma", "3.W", "3.b"]
     for name in plain:
         if name.endswith(".W"):
             expected = plain[name] - lr * lam * np.sign(before[name])
-            np.testing.assert_allclose(penalised[name], expected, rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(penalized[name], expected, rtol=1e-12, atol=1e-15)
         else:
-            np.testing.assert_array_equal(penalised[name], plain[name])
+            np.testing.assert_array_equal(penalized[name], plain[name])
 
 
 class WeightDecayOnWeights:
@@ -596,12 +596,12 @@ def test_l2_penalty_is_weight_decay_on_the_weights():
         )
         return history, {name: value.copy() for name, value, _ in model.parameters()}
 
-    penalised, p = train(lambda m: SGD(m, lr=lr), ("l2", lam), epochs=5)
+    penalized, p = train(lambda m: SGD(m, lr=lr), ("l2", lam), epochs=5)
     decayed, d = train(lambda m: WeightDecayOnWeights(m, lr, lam), None, epochs=5)
     for name in p:
         np.testing.assert_allclose(p[name], d[name], rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(penalised.data_loss, decayed.loss, rtol=1e-10)
-    assert all(total > data for total, data in zip(penalised.loss, decayed.loss, strict=True))
+    np.testing.assert_allclose(penalized.data_loss, decayed.loss, rtol=1e-10)
+    assert all(total > data for total, data in zip(penalized.loss, decayed.loss, strict=True))
     # One full-batch step against SGD(weight_decay=lam) on every parameter (biases
     # moved off 0, where decay would not show).
     model = mlp([2, 6, 3], rng=0)
