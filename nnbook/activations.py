@@ -10,11 +10,11 @@ input into :math:`(0, 1)`. Its derivative :math:`\sigma(1 - \sigma)` is at most
 inputs almost no gradient flows back: the vanishing gradient (梯度消失). Through
 five sigmoid layers the factor is at most :math:`4^{-5} \approx 10^{-3}`, which
 is why the notes say sigmoid networks show it within about five layers. Its
-output is not zero-centred either, so it is seldom used in hidden layers; its
+output is not zero-centered either, so it is seldom used in hidden layers; its
 place is the output layer of binary classification (二分类的输出层).
 
 **tanh** :math:`\tanh(x) = (e^x - e^{-x}) / (e^x + e^{-x}) = 2\sigma(2x) - 1`
-is zero-centred (以0为中心), which usually makes training converge in fewer
+is zero-centered (以0为中心), which usually makes training converge in fewer
 iterations than with sigmoid, but it saturates on both sides too (derivative
 :math:`1 - \tanh^2 x \le 1`), so gradients still vanish. Use it in hidden layers.
 

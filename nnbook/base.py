@@ -27,7 +27,7 @@ class Layer:
         filled by :meth:`backward`.
     training : bool
         Training mode (True) or evaluation mode (False); only layers whose
-        behaviour differs (dropout, batch norm) look at it.
+        behavior differs (dropout, batch norm) look at it.
 
     Examples
     --------

@@ -341,7 +341,7 @@ def make_blobs(
     dtype=np.float64,
     radius: float = 2.0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""Gaussian blobs, one per class, with centres evenly spaced on a circle.
+    r"""Gaussian blobs, one per class, with centers evenly spaced on a circle.
 
     .. math::
 
@@ -349,7 +349,7 @@ def make_blobs(
         \qquad x \sim \mathcal{N}(\mu_k, \mathrm{noise}^2 I)
         \text{ for a sample of class } k.
 
-    The centres are fixed (only the noise is random), so figures look alike
+    The centers are fixed (only the noise is random), so figures look alike
     from seed to seed; with small ``noise`` the classes are linearly
     separable, a first problem for softmax regression. The samples are
     returned in random order.
@@ -368,7 +368,7 @@ def make_blobs(
     dtype : {numpy.float64, numpy.float32}, optional
         Floating dtype of ``X``.
     radius : float, optional
-        Distance of each centre from the origin, > 0.
+        Distance of each center from the origin, > 0.
 
     Returns
     -------
@@ -388,9 +388,9 @@ def make_blobs(
     gen = as_generator(rng)
 
     angles = 2 * np.pi * np.arange(n_classes) / n_classes
-    centres = radius * np.column_stack([np.cos(angles), np.sin(angles)])
+    centers = radius * np.column_stack([np.cos(angles), np.sin(angles)])
     y = np.repeat(np.arange(n_classes, dtype=np.int64), _class_sizes(n, n_classes))
-    X = centres[y] + noise * gen.standard_normal((n, 2))
+    X = centers[y] + noise * gen.standard_normal((n, 2))
     perm = gen.permutation(n)
     return X[perm].astype(dt), y[perm]
 

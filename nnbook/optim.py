@@ -304,7 +304,7 @@ class AdaGrad(Optimizer):
 class RMSProp(Optimizer):
     r"""RMSProp: AdaGrad with an exponential moving average of squared gradients.
 
-    As ``torch.optim.RMSprop(alpha=beta)`` (not centred, no momentum):
+    As ``torch.optim.RMSprop(alpha=beta)`` (not centered, no momentum):
 
     .. math::
 

@@ -65,7 +65,7 @@ __all__ = [
     "use_style",
 ]
 
-#: Okabe & Ito's colour-blind-safe palette (yellow last: it is faint on white).
+#: Okabe & Ito's color-blind-safe palette (yellow last: it is faint on white).
 COLORS = (
     "#0072B2",  # blue
     "#D55E00",  # vermillion
@@ -109,7 +109,7 @@ def use_style() -> None:
     Sets the rcParams of :data:`BOOK_STYLE`: figures of 6.4 x 4 inches at
     100 dpi with constrained layout, font sizes readable on a book page
     (11 pt text, 12 pt titles), a light grid, no top and right spines and
-    Okabe & Ito's colour-blind-safe colour cycle (:data:`COLORS`). Chapters
+    Okabe & Ito's color-blind-safe color cycle (:data:`COLORS`). Chapters
     call it once, right after their imports; :func:`book_style` applies the
     same style to a ``with`` block only.
 
@@ -528,21 +528,21 @@ def plot_nested_sets(
     anchor = np.array([1.2, -1.2])  # shrink towards this point, inside the outer ellipse
     with _target_axes(ax) as ax:
         tops = []
-        centres = []
+        centers = []
         for k in range(len(labels)):
             s = shrink**k
-            centre = anchor + s * (np.zeros(2) - anchor)
+            center = anchor + s * (np.zeros(2) - anchor)
             color = COLORS[k % len(COLORS)]
-            ax.add_patch(Ellipse(tuple(centre), s * width, s * height,
+            ax.add_patch(Ellipse(tuple(center), s * width, s * height,
                                  facecolor=_tint(color, 0.8), edgecolor=color, linewidth=2))
-            centres.append(centre)
-            tops.append(centre[1] + s * height / 2)
+            centers.append(center)
+            tops.append(center[1] + s * height / 2)
         for k, label in enumerate(labels):
             if k + 1 < len(labels):
                 y = (tops[k] + tops[k + 1]) / 2
             else:
-                y = centres[k][1]
-            ax.text(centres[k][0], y, label, ha="center", va="center",
+                y = centers[k][1]
+            ax.text(centers[k][0], y, label, ha="center", va="center",
                     fontsize=max(12 - k, 9), fontfamily=fontfamily)
         ax.set_aspect("equal")
         ax.set_xlim(-width / 2 - 0.2, width / 2 + 0.2)
@@ -633,8 +633,8 @@ def plot_decision_boundary(
     into labels by :func:`nnbook.metrics.predicted_labels` (labels of shape
     (m,), probabilities of class 1 of shape (m,) or (m, 1) thresholded at
     0.5, or scores of shape (m, K) by argmax). The regions are filled with
-    the class colours, the points drawn in the same colours with a legend.
-    The decision boundary is where the fill colour changes.
+    the class colors, the points drawn in the same colors with a legend.
+    The decision boundary is where the fill color changes.
 
     Parameters
     ----------
@@ -849,7 +849,7 @@ def plot_gradient_field(
     r"""Arrows of the gradient field :math:`\nabla f(x_1, x_2)` on a grid.
 
     ``f_grad`` is called once as ``f_grad(X, Y)`` with the grids (shape
-    (density, density)) of the centres of density x density equal cells
+    (density, density)) of the centers of density x density equal cells
     tiling the window, and returns the two partial derivatives
     :math:`(\partial f / \partial x_1, \partial f / \partial x_2)` as a pair
     of arrays of that shape (or one array of shape (2, density, density)).
@@ -893,7 +893,7 @@ def plot_gradient_field(
     xlim = check_interval(xlim, "xlim")
     ylim = check_interval(ylim, "ylim")
     density = _check_resolution(density, "density")
-    # Arrows at the centres of density x density cells, so none sticks out.
+    # Arrows at the centers of density x density cells, so none sticks out.
     hx, hy = (xlim[1] - xlim[0]) / density, (ylim[1] - ylim[0]) / density
     centres_x = (xlim[0] + hx / 2, xlim[1] - hx / 2)
     centres_y = (ylim[0] + hy / 2, ylim[1] - hy / 2)

@@ -269,7 +269,7 @@ def _shifted(variable: str, center: float) -> str:
 
 
 def quadratic(A, center=(0.0, 0.0), name: str = "quadratic") -> Surface:
-    r"""The quadratic form with (constant) Hessian :math:`A`, centred at :math:`c`.
+    r"""The quadratic form with (constant) Hessian :math:`A`, centered at :math:`c`.
 
     .. math::
 

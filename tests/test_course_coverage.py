@@ -116,13 +116,13 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 NOTEBOOKS = toc_notebooks()
 
 
-def _normalise(text: str) -> str:
+def _normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
 def _markdown_cells(path: Path) -> list[str]:
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return [_normalise("".join(cell["source"])) for cell in cells
+    return [_normalize("".join(cell["source"])) for cell in cells
             if cell["cell_type"] == "markdown"]
 
 
@@ -152,7 +152,7 @@ def test_every_chapter_of_the_book_has_a_term_list():
 def test_chapter_keeps_the_notes_terms(stem):
     path = next(path for path in NOTEBOOKS if path.stem == stem)
     markdown = "\n".join(_markdown_cells(path))
-    missing = [term for term in KEY_TERMS[stem] if _normalise(term) not in markdown]
+    missing = [term for term in KEY_TERMS[stem] if _normalize(term) not in markdown]
     assert not missing, f"{path.name}: the notes' terms {missing} no longer appear in its markdown"
 
 

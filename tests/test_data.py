@@ -173,9 +173,9 @@ def test_blobs_centres_and_spread():
                                atol=1e-12)
     X, y = make_blobs(3000, n_classes=3, noise=0.5, rng=1)
     for k in range(3):
-        centre = 2.0 * np.array([np.cos(2 * np.pi * k / 3), np.sin(2 * np.pi * k / 3)])
+        center = 2.0 * np.array([np.cos(2 * np.pi * k / 3), np.sin(2 * np.pi * k / 3)])
         pts = X[y == k]
-        assert np.all(np.abs(pts.mean(axis=0) - centre) < 5 * 0.5 / np.sqrt(len(pts)))
+        assert np.all(np.abs(pts.mean(axis=0) - center) < 5 * 0.5 / np.sqrt(len(pts)))
 
 
 @pytest.mark.parametrize(

@@ -100,7 +100,7 @@ def test_moments_shape_and_dtype(name, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name", [n for n, (_, e) in CASES.items() if e["bound"] is not None])
-def test_bounded_initialisers_respect_and_reach_their_bounds(name, dtype):
+def test_bounded_initializers_respect_and_reach_their_bounds(name, dtype):
     fn, expected = CASES[name]
     bound = expected["bound"]
     w = fn(FAN_IN, FAN_OUT, rng=1, dtype=dtype).astype(np.float64)

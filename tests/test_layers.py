@@ -81,7 +81,7 @@ def test_dense_gradients_for_any_shape(n, fan_in, fan_out, seed):
 
 @settings(max_examples=25, deadline=None)
 @given(n=st.integers(2, 8), seed=st.integers(0, 2**16), scale=st.floats(1e-2, 1e3))
-def test_batchnorm_standardises_any_batch(n, seed, scale):
+def test_batchnorm_standardizes_any_batch(n, seed, scale):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n, 3)) * scale + rng.standard_normal(3) * scale
     y = BatchNorm1d(3, eps=1e-5).forward(x)

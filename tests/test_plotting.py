@@ -151,9 +151,9 @@ def test_draw_network_connects_consecutive_layers_only():
     assert len(xs) == 3
     for (x0, _), (x1, _) in _segments(ax):
         assert xs.index(x1) == xs.index(x0) + 1
-    centres = {tuple(np.round(c.center, 9)) for c in _circles(ax)}
+    centers = {tuple(np.round(c.center, 9)) for c in _circles(ax)}
     ends = {tuple(np.round(p, 9)) for seg in _segments(ax) for p in seg}
-    assert ends == centres  # every line starts and ends on a neuron, every neuron is wired
+    assert ends == centers  # every line starts and ends on a neuron, every neuron is wired
 
 
 def test_draw_network_labels():

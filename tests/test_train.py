@@ -492,7 +492,7 @@ def regression(n=30, d=3, k=2, seed=0):
     [("l1", 0.05), ("L2", 0.3), [("l1", 0.05), ("l2", 0.3)]],
     ids=["l1", "l2", "elastic_net"],
 )
-def test_one_penalised_sgd_step_by_hand(penalty):
+def test_one_penalized_sgd_step_by_hand(penalty):
     """Full batch, one SGD step of a linear layer under MSE:
     W <- W - lr (dL/dW + lam1 sign(W) + lam2 W), b <- b - lr dL/db."""
     X, Y = regression()
@@ -667,7 +667,7 @@ def test_l1_penalty_makes_the_weights_sparse():
     assert history.penalty[-1] < history.penalty[0]  # the L1 norm shrank
 
 
-def test_penalty_needs_a_dense_layer_and_accepts_nothing_to_penalise():
+def test_penalty_needs_a_dense_layer_and_accepts_nothing_to_penalize():
     X, y = blobs(n=10)
     model = Sequential([BatchNorm1d(2)])  # parameters, but no weight matrix
     with pytest.raises(ValueError, match="penalty applies to the weight matrices of Dense"):
