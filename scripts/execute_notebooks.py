@@ -22,8 +22,8 @@ from nbclient import NotebookClient
 TIMEOUT = 300  # seconds per cell; a chapter should take well under 30 s in all
 
 
-def execute(path: Path) -> float:
-    nb = nbformat.read(path, as_version=4)
+def run(nb, path: Path):
+    """Execute the notebook ``nb`` (read from ``path``) in place, in a fresh kernel."""
     # A local socket instead of TCP: the kernel stays private to this process
     # (and ipykernel does not warn about unencrypted TCP).
     sockets = tempfile.TemporaryDirectory(prefix="nnbook-kernel-")
@@ -36,11 +36,22 @@ def execute(path: Path) -> float:
         record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
-    start = time.perf_counter()
     with sockets:
-        client.execute()
-    elapsed = time.perf_counter() - start
+        try:
+            client.execute()
+        finally:  # the client does not own a kernel it was given: stop it here
+            if kernel.has_kernel:
+                kernel.shutdown_kernel(now=True)
     nb.metadata.pop("widgets", None)
+    return nb
+
+
+def execute(path: Path) -> float:
+    """Re-execute the notebook at ``path``, store it with its outputs, return the seconds."""
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    run(nb, path)
+    elapsed = time.perf_counter() - start
     nbformat.write(nb, path)
     return elapsed
 
