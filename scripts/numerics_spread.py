@@ -1,7 +1,7 @@
 """Measure how much each chapter's printed outputs move between machines and seeds.
 
 Usage:
-  python scripts/numerics_spread.py run LABEL [--seed K] [--perturb] [NOTEBOOK ...]
+  python scripts/numerics_spread.py run [--seed K] [--perturb] LABEL [NOTEBOOK ...]
   python scripts/numerics_spread.py report LABEL [LABEL ...]
 
 ``run`` executes the notebooks (all chapters by default) in a fresh kernel,
@@ -10,11 +10,13 @@ without writing them, and saves every code cell's text output to
 each chapter by ``SEED = K``; ``--perturb`` runs under the perturbations of
 ``scripts/perturbed_numerics.py``. Run it under another BLAS kernel in the
 command alone, e.g. ``OPENBLAS_CORETYPE=Haswell python scripts/... run haswell``.
+(The options go before LABEL: the notebooks come last.)
 
 ``report`` compares each run with the stored outputs, cell by cell, and prints
-every cell that differs: its tolerance tag, and for each run the largest
-relative deviation of its numbers (or that its words differ). That is the
-measured spread a cell's ``tolerance-N%`` tag must cover.
+every cell that differs: its tolerance tag, and for each run the smallest
+relative tolerance under which the run would pass (beyond half a unit of the
+last printed digit, as the nbval plugin compares), or that its words differ.
+That is the measured spread a cell's ``tolerance-N%`` tag must cover.
 """
 
 from __future__ import annotations
@@ -60,13 +62,17 @@ def cell_texts(nb) -> list[str]:
     return texts
 
 
-def execute(path: str, seed: int | None) -> tuple[str, list[str]]:
+def execute(path: str, seed: int | None) -> tuple[str, list[str] | str]:
+    """The notebook's stem and its cell texts, or the error that stopped it."""
     nb = nbformat.read(path, as_version=4)
     if seed is not None:
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.source = SEED_LINE.sub(f"SEED = {seed}", cell.source)
-    run_notebook(nb, Path(path))
+    try:
+        run_notebook(nb, Path(path))
+    except Exception as err:  # a chapter that fails under a seed is a finding, not a crash
+        return Path(path).stem, f"FAILED: {type(err).__name__}: {str(err).splitlines()[-1:]}"
     return Path(path).stem, cell_texts(nb)
 
 
@@ -88,8 +94,12 @@ def command_run(args) -> int:
     return 0
 
 
-def deviation(test: str, ref: str) -> str:
-    """The largest relative deviation of the numbers, or why they cannot be compared."""
+def needed_tolerance(test: str, ref: str) -> str:
+    """The smallest relative tolerance under which ``test`` matches ``ref``.
+
+    That is, beyond half a unit of the last printed digit, as the nbval plugin
+    compares: "same", a percentage, or "WORDS DIFFER" when no tolerance helps.
+    """
     if test == ref:
         return "same"
     test_words, test_numbers = split_numbers(test)
@@ -97,10 +107,11 @@ def deviation(test: str, ref: str) -> str:
     if test_words != ref_words:
         return "WORDS DIFFER"
     worst = max(
-        abs(t.value - r.value) / max(abs(r.value), 1e-300)
+        max(0.0, abs(t.value - r.value) - max(t.half_unit, r.half_unit))
+        / max(abs(r.value), 1e-300)
         for t, r in zip(test_numbers, ref_numbers, strict=True)
     )
-    return f"{worst:.2%}"
+    return f"needs {worst:.2%}"
 
 
 def command_report(args) -> int:
@@ -109,11 +120,14 @@ def command_report(args) -> int:
         nb = nbformat.read(path, as_version=4)
         cells = [cell for cell in nb.cells if cell.cell_type == "code"]
         stored = cell_texts(nb)
+        for label, run in runs.items():
+            if isinstance(run.get(path.stem), str):
+                print(f"== {path.stem} did not run under {label}: {run[path.stem]}")
         for i, ref in enumerate(stored):
             results = {
                 label: run[path.stem][i]
                 for label, run in runs.items()
-                if path.stem in run and i < len(run[path.stem])
+                if isinstance(run.get(path.stem), list) and i < len(run[path.stem])
             }
             moved = {label: text for label, text in results.items() if text != ref}
             if not moved or IGNORED.search(cells[i].source):
@@ -122,7 +136,7 @@ def command_report(args) -> int:
             tag = f"tolerance {rtol:.1%}" if rtol is not None else "exact"
             print(f"== {path.stem} cell {i} ({tag})")
             for label, text in results.items():
-                print(f"   {label:>12}: {deviation(text, ref)}")
+                print(f"   {label:>12}: {needed_tolerance(text, ref)}")
             if args.verbose:
                 print("   stored:\n" + ref)
                 for label, text in moved.items():

@@ -98,3 +98,52 @@ def test_imports_nnbook(path):
 def test_kernelspec_is_python3(path):
     kernelspec = load(path)["metadata"].get("kernelspec", {})
     assert kernelspec.get("name") == "python3", f"{path.name}: kernelspec is {kernelspec!r}"
+
+
+IGNORED = re.compile(r"^\s*#\s*NBVAL_(IGNORE_OUTPUT|SKIP)\b", re.MULTILINE)
+TIMING = re.compile(r"\b(perf_counter|timeit|process_time)\b")
+MAX_TOLERANCE = 0.20
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_only_timing_cells_escape_the_comparison(path):
+    """nbval ignores a cell's output only where it measures time; any other cell is
+    compared, exactly or within its stated tolerance."""
+    for i, cell in enumerate(code_cells(load(path))):
+        source = "".join(cell["source"])
+        if IGNORED.search(source) or {"nbval-ignore-output", "nbval-skip"} & set(
+            cell["metadata"].get("tags", [])
+        ):
+            assert TIMING.search(source), (
+                f"{path.name}: code cell {i} is not compared by nbval but measures no time; "
+                "make its output robust and tag it with a tolerance instead (CONTRIBUTING.md)"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_tolerances_are_justified_and_bounded(path):
+    from tests.nbval_tolerance import REASON_KEY, cell_tolerance
+
+    for i, cell in enumerate(code_cells(load(path))):
+        rtol = cell_tolerance(cell)
+        if rtol is None:
+            assert REASON_KEY not in cell["metadata"], (
+                f"{path.name}: code cell {i} states a {REASON_KEY} but has no tolerance tag"
+            )
+            continue
+        assert 0 < rtol <= MAX_TOLERANCE, (
+            f"{path.name}: code cell {i} is tagged with a tolerance of {rtol:.0%}; at most "
+            f"{MAX_TOLERANCE:.0%} is allowed: redesign the cell to print what is stable"
+        )
+        reason = str(cell["metadata"].get(REASON_KEY, ""))
+        assert len(reason.split()) >= 5, (
+            f"{path.name}: code cell {i} has a tolerance but no {REASON_KEY} stating the "
+            "spread measured to justify it"
+        )
+        assert any(output_texts(cell)), f"{path.name}: code cell {i} has a tolerance but no text"
+
+
+def test_most_cells_are_compared_exactly():
+    cells = [cell for path in NOTEBOOKS for cell in code_cells(load(path))]
+    tolerant = sum(1 for cell in cells if "tolerance_reason" in cell["metadata"])
+    assert tolerant <= 0.1 * len(cells), f"{tolerant} of {len(cells)} cells have a tolerance"
