@@ -147,3 +147,17 @@ def test_most_cells_are_compared_exactly():
     cells = [cell for path in NOTEBOOKS for cell in code_cells(load(path))]
     tolerant = sum(1 for cell in cells if "tolerance_reason" in cell["metadata"])
     assert tolerant <= 0.1 * len(cells), f"{tolerant} of {len(cells)} cells have a tolerance"
+
+
+def test_every_tolerance_is_shown_to_readers():
+    """_static/tolerance.css writes "checked to within N%" under each tagged output."""
+    css = (ROOT / "_static" / "tolerance.css").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        for i, cell in enumerate(code_cells(load(path))):
+            for tag in cell["metadata"].get("tags", []):
+                if tag.startswith("tolerance-"):
+                    selector = "div.cell.tag_" + tag.replace("%", "\\%")
+                    assert selector in css, (
+                        f"{path.name}: code cell {i} is tagged {tag}; add a rule for it to "
+                        "_static/tolerance.css"
+                    )
