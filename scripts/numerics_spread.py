@@ -106,11 +106,13 @@ def needed_tolerance(test: str, ref: str) -> str:
     ref_words, ref_numbers = split_numbers(ref)
     if test_words != ref_words:
         return "WORDS DIFFER"
-    worst = max(
-        max(0.0, abs(t.value - r.value) - max(t.half_unit, r.half_unit))
-        / max(abs(r.value), 1e-300)
+    excess = [
+        (max(0.0, abs(t.value - r.value) - max(t.half_unit, r.half_unit)), r)
         for t, r in zip(test_numbers, ref_numbers, strict=True)
-    )
+    ]
+    if any(gap > 0 and r.value == 0 for gap, r in excess):
+        return "NEEDS MORE THAN ANY TOLERANCE (a stored 0 moved)"
+    worst = max((gap / abs(r.value) for gap, r in excess if gap > 0), default=0.0)
     return f"needs {worst:.2%}"
 
 
