@@ -657,6 +657,11 @@ class Loss:
     pair with the signatures of :func:`mse` and :func:`mse_grad`:
     ``Loss("mine", value, grad)``; its :meth:`value_and_grad` then calls the two.
 
+    Each loss states what the network's output must be, so that
+    :func:`nnbook.train.fit` can reject a model whose output layer does not
+    fit it (a softmax layer before ``cross_entropy``, which applies softmax
+    itself), and how an output becomes class labels.
+
     Attributes
     ----------
     name : str
@@ -664,6 +669,13 @@ class Loss:
         ``value(prediction, target) -> float``.
     grad : callable
         ``grad(prediction, target) -> ndarray``, shaped like ``prediction``.
+    expects : {"logits", "probabilities", "values"}
+        What the prediction is: raw scores (the loss applies softmax or the
+        sigmoid itself), probabilities in [0, 1], or real values (regression).
+    labels : {"argmax", "positive", "above_half"} or None
+        How an output becomes class labels: the largest of the K scores, a
+        single logit above 0, a single probability above 0.5; None for
+        regression.
 
     Examples
     --------
@@ -678,6 +690,8 @@ class Loss:
     name: str
     value: Callable[..., float]
     grad: Callable[..., np.ndarray]
+    expects: str = "values"
+    labels: str | None = None
     _check: Callable | None = field(default=None, repr=False, compare=False)
     _kernel: Callable | None = field(default=None, repr=False, compare=False)
 
@@ -725,16 +739,17 @@ class Loss:
 _LOSSES = {
     loss.name: loss
     for loss in (
-        Loss("cross_entropy", cross_entropy, cross_entropy_grad,
+        Loss("cross_entropy", cross_entropy, cross_entropy_grad, "logits", "argmax",
              _check_classification, _cross_entropy_kernel),
         Loss("binary_cross_entropy", binary_cross_entropy, binary_cross_entropy_grad,
-             _check_probabilities, _binary_cross_entropy_kernel),
+             "probabilities", "above_half", _check_probabilities, _binary_cross_entropy_kernel),
         Loss("binary_cross_entropy_with_logits", binary_cross_entropy_with_logits,
-             binary_cross_entropy_with_logits_grad,
+             binary_cross_entropy_with_logits_grad, "logits", "positive",
              _check_binary_logits, _binary_cross_entropy_with_logits_kernel),
-        Loss("mae", mae, mae_grad, _check_regression, _mae_kernel),
-        Loss("mse", mse, mse_grad, _check_regression, _mse_kernel),
-        Loss("smooth_l1", smooth_l1, smooth_l1_grad, _check_regression, _smooth_l1_kernel),
+        Loss("mae", mae, mae_grad, "values", None, _check_regression, _mae_kernel),
+        Loss("mse", mse, mse_grad, "values", None, _check_regression, _mse_kernel),
+        Loss("smooth_l1", smooth_l1, smooth_l1_grad, "values", None,
+             _check_regression, _smooth_l1_kernel),
     )
 }  # fmt: skip
 _ALIASES = {"l1": "mae", "l2": "mse"}

@@ -1,13 +1,16 @@
 r"""Classification metrics: how often, and how, a classifier is right.
 
-A classifier's output comes in several forms, and every function here accepts
-all of them through :func:`predicted_labels`:
+Every metric takes ``(prediction, target)``, in that order, like every loss.
+A classifier's prediction comes in several forms, which :func:`predicted_labels`
+turns into class labels:
 
-* class labels, shape ``(n,)``;
-* the probability of class 1 from a sigmoid output, shape ``(n,)`` or
-  ``(n, 1)``, thresholded at 0.5;
-* one score (logit or probability) per class from a softmax output, shape
-  ``(n, K)``, turned into labels by :math:`\hat y_i = \arg\max_k s_{ik}`.
+* class labels, integers of shape ``(n,)``;
+* one score per class (logits or probabilities), shape ``(n, K)``, ``K >= 2``:
+  :math:`\hat y_i = \arg\max_k s_{ik}`;
+* one output per sample, shape ``(n,)`` or ``(n, 1)``: a logit (class 1 when
+  above 0) or a probability (class 1 when above 0.5). Nothing in the numbers
+  says which, so the caller says it: ``output="logits"`` or
+  ``output="probabilities"``.
 """
 
 from __future__ import annotations
@@ -18,107 +21,114 @@ from ._validation import as_labels, check_num_classes, describe
 
 __all__ = ["accuracy", "confusion_matrix", "predicted_labels"]
 
+# What one output per sample is, and the threshold above which it means class 1.
+_THRESHOLDS = {"logits": 0.0, "probabilities": 0.5}
 
-def predicted_labels(y_pred, name: str = "y_pred") -> np.ndarray:
-    r"""Turn a classifier's output into class labels.
+
+def predicted_labels(prediction, output: str | None = None) -> np.ndarray:
+    r"""Turn a classifier's prediction into class labels.
 
     .. math::
 
         \hat y_i = \begin{cases}
-        y_i & \text{labels (integers), shape } (n,) \text{ or } (n, 1) \\
-        [\,p_i > 0.5\,] & \text{probabilities } p_i \in [0, 1],
-            \text{ shape } (n,) \text{ or } (n, 1) \\
-        \arg\max_k s_{ik} & \text{scores, shape } (n, K),\ K \ge 2
+        \arg\max_k s_{ik} & \text{scores, shape } (n, K),\ K \ge 2 \\
+        [\,z_i > 0\,] & \text{one logit per sample (``output="logits"``)} \\
+        [\,p_i > 0.5\,] & \text{one probability per sample (``output="probabilities"``)} \\
+        y_i & \text{integer labels, shape } (n,)
         \end{cases}
 
-    A 1-column or 1-D float array whose values are all whole numbers is read
-    as labels (for values 0 and 1 both readings agree); otherwise its values
-    must lie in [0, 1]. Raw logits of a single sigmoid unit are not accepted:
-    apply the sigmoid first (or threshold them at 0 yourself). Ties in the
-    argmax go to the lowest class index.
+    Ties in the argmax go to the lowest class index.
 
     Parameters
     ----------
-    y_pred : array_like of shape (n,), (n, 1) or (n, K)
-        Labels, probabilities of class 1 or per-class scores.
-    name : str, optional
-        Name of the argument in error messages.
+    prediction : array_like of shape (n,), (n, 1) or (n, K)
+        Integer labels, one output per sample, or one score per class.
+    output : {"logits", "probabilities"}, optional
+        What one float output per sample is; required for such a prediction
+        (a logit of 0.3 and a probability of 0.3 mean different classes).
 
     Returns
     -------
     numpy.ndarray of shape (n,), int64
 
+    Raises
+    ------
+    ValueError
+        For one float output per sample without ``output``, non-finite values,
+        probabilities outside [0, 1], or another shape.
+
     Examples
     --------
-    >>> predicted_labels([2, 0, 1]).tolist()
-    [2, 0, 1]
-    >>> predicted_labels([[0.9], [0.2], [0.5]]).tolist()
-    [1, 0, 0]
     >>> predicted_labels([[0.1, 2.0, -1.0], [3.0, 0.0, 0.5]]).tolist()
     [1, 0]
+    >>> z = [[0.3], [0.7], [-0.1]]
+    >>> predicted_labels(z, output="logits").tolist()
+    [1, 1, 0]
+    >>> predicted_labels(z[:2], output="probabilities").tolist()
+    [0, 1]
     """
-    arr = np.asarray(y_pred)
+    if output is not None and output not in _THRESHOLDS:
+        raise ValueError(f"output must be 'logits', 'probabilities' or None, got {output!r}")
+    arr = np.asarray(prediction)
     if arr.dtype.kind not in "biuf":
-        raise ValueError(
-            f"{name} must be a numeric array of labels, probabilities or scores, "
-            f"got {describe(y_pred)}"
-        )
+        raise ValueError(f"prediction must be a numeric array, got {describe(prediction)}")
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise ValueError("prediction contains non-finite values (nan or inf); expected finite")
     if arr.ndim == 2 and arr.shape[1] >= 2:
-        if arr.dtype.kind == "f" and not np.isfinite(arr).all():
-            raise ValueError(f"{name} contains non-finite scores (nan or inf); expected finite")
         return np.argmax(arr, axis=1).astype(np.int64)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
         raise ValueError(
-            f"{name} must have shape (n,) (labels or probabilities), (n, 1) (probabilities) "
-            f"or (n, K) (class scores), got {describe(arr)}"
+            f"prediction must have shape (n,), (n, 1) or (n, K), got {describe(arr)}"
         )
-    if arr.dtype.kind in "biu":
-        return as_labels(arr, name)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains non-finite values (nan or inf); expected finite")
-    if np.array_equal(arr, np.round(arr)):
-        return as_labels(arr, name)
-    if arr.min() < 0 or arr.max() > 1:
+    if arr.dtype.kind in "biu" and output is None:
+        return as_labels(arr, "prediction")
+    if output is None:
         raise ValueError(
-            f"{name} holds non-integer values outside [0, 1] (min {arr.min():g}, max "
-            f"{arr.max():g}); expected class labels, probabilities in [0, 1], "
-            "or one score per class with shape (n, K)"
+            "prediction holds one float per sample, which may be a logit (class 1 above 0) "
+            "or a probability (class 1 above 0.5); say which: output='logits' or "
+            "output='probabilities'"
         )
-    return (arr > 0.5).astype(np.int64)
+    if output == "probabilities" and (arr.min() < 0 or arr.max() > 1):
+        raise ValueError(
+            f"prediction holds values outside [0, 1] (min {arr.min():g}, max {arr.max():g}); "
+            "expected probabilities (or say output='logits')"
+        )
+    return (arr > _THRESHOLDS[output]).astype(np.int64)
 
 
-def _labels_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
-    true = as_labels(y_true, "y_true")
-    pred = predicted_labels(y_pred)
+def _labels_pair(prediction, target, output) -> tuple[np.ndarray, np.ndarray]:
+    pred = predicted_labels(prediction, output)
+    true = as_labels(target, "target")
     if true.shape[0] != pred.shape[0]:
         raise ValueError(
-            f"y_true and y_pred must have the same number of samples, got {true.shape[0]} "
-            f"and {pred.shape[0]}"
+            f"prediction and target must have the same number of samples, got "
+            f"{pred.shape[0]} and {true.shape[0]}"
         )
     if true.size == 0:
-        raise ValueError("y_true and y_pred are empty; expected at least one sample")
-    return true, pred
+        raise ValueError("prediction and target are empty; expected at least one sample")
+    return pred, true
 
 
-def accuracy(y_true, y_pred) -> float:
+def accuracy(prediction, target, output: str | None = None) -> float:
     r"""Fraction of correctly classified samples.
 
     .. math::
 
         \mathrm{accuracy} = \frac1n \sum_{i=1}^n [\,\hat y_i = y_i\,]
 
-    where :math:`\hat y` is ``y_pred`` turned into labels by
-    :func:`predicted_labels` (argmax of per-class scores, probabilities
-    thresholded at 0.5).
+    where :math:`\hat y` is ``prediction`` turned into labels by
+    :func:`predicted_labels`.
 
     Parameters
     ----------
-    y_true : array_like of shape (n,)
+    prediction : array_like of shape (n,), (n, 1) or (n, K)
+        Predicted labels, one output per sample, or one score per class.
+    target : array_like of shape (n,)
         True class labels, integers >= 0.
-    y_pred : array_like of shape (n,), (n, 1) or (n, K)
-        Predicted labels, probabilities of class 1 or per-class scores.
+    output : {"logits", "probabilities"}, optional
+        For one float output per sample: what it is (see :func:`predicted_labels`).
 
     Returns
     -------
@@ -127,17 +137,19 @@ def accuracy(y_true, y_pred) -> float:
 
     Examples
     --------
-    >>> accuracy([0, 1, 2, 2], [0, 2, 2, 2])
+    >>> accuracy([0, 2, 2, 2], [0, 1, 2, 2])
     0.75
     >>> scores = np.array([[2.0, 0.1], [0.3, 0.4], [0.9, 0.8]])
-    >>> accuracy([0, 1, 1], scores)
+    >>> accuracy(scores, [0, 1, 1])
     0.6666666666666666
     """
-    true, pred = _labels_pair(y_true, y_pred)
+    pred, true = _labels_pair(prediction, target, output)
     return float(np.mean(true == pred))
 
 
-def confusion_matrix(y_true, y_pred, num_classes: int | None = None) -> np.ndarray:
+def confusion_matrix(
+    prediction, target, num_classes: int | None = None, output: str | None = None
+) -> np.ndarray:
     r"""Count, for every pair of classes, how often class :math:`i` was predicted as :math:`j`.
 
     .. math::
@@ -147,19 +159,19 @@ def confusion_matrix(y_true, y_pred, num_classes: int | None = None) -> np.ndarr
 
     Rows are true classes, columns predicted classes: the diagonal counts the
     correct predictions, :math:`\sum_i C_{ii} / n` is the accuracy, row
-    :math:`i` sums to the number of samples of class :math:`i`. Computed in
-    one pass with ``np.bincount`` of the pair index :math:`K y_s + \hat y_s`.
+    :math:`i` sums to the number of samples of class :math:`i`.
 
     Parameters
     ----------
-    y_true : array_like of shape (n,)
+    prediction : array_like of shape (n,), (n, 1) or (n, K)
+        As for :func:`accuracy`.
+    target : array_like of shape (n,)
         True class labels, integers >= 0.
-    y_pred : array_like of shape (n,), (n, 1) or (n, K)
-        Predicted labels, probabilities of class 1 or per-class scores (see
-        :func:`predicted_labels`).
     num_classes : int, optional
         :math:`K`; defaults to one more than the largest label seen (and at
-        least the number of score columns of ``y_pred``).
+        least the number of score columns of ``prediction``).
+    output : {"logits", "probabilities"}, optional
+        For one float output per sample (see :func:`predicted_labels`).
 
     Returns
     -------
@@ -167,17 +179,18 @@ def confusion_matrix(y_true, y_pred, num_classes: int | None = None) -> np.ndarr
 
     Examples
     --------
-    >>> confusion_matrix([0, 0, 1, 2, 2], [0, 1, 1, 2, 0])
+    >>> confusion_matrix([0, 1, 1, 2, 0], [0, 0, 1, 2, 2])
     array([[1, 1, 0],
            [0, 1, 0],
            [1, 0, 1]])
     """
-    true, pred = _labels_pair(y_true, y_pred)
+    pred, true = _labels_pair(prediction, target, output)
     both = np.concatenate([true, pred])
     if num_classes is None:
-        shape = np.shape(y_pred)
+        shape = np.shape(prediction)
         n_scores = shape[1] if len(shape) == 2 and shape[1] >= 2 else 0
         k = max(check_num_classes(both, None), n_scores)
     else:
-        k = check_num_classes(both, num_classes, "y_true or y_pred")
+        k = check_num_classes(both, num_classes, "target or prediction")
+    # One pass: np.bincount of the pair index K y_s + yhat_s.
     return np.bincount(k * true + pred, minlength=k * k).reshape(k, k)

@@ -84,11 +84,14 @@ class Sequential:
     When every layer with parameters is a ``Dense`` or a ``BatchNorm1d``,
     the model stores all parameters in one contiguous vector and all
     gradients in another (each ``layer.params[name]`` becomes a view into
-    it), as PyTorch's ``flatten_parameters`` does. The optimizers of
-    :mod:`nnbook.optim` then update every parameter with one NumPy call per
-    arithmetic operation instead of one per array, which matters for small
-    batches. Change parameters in place (``layer.params["W"][...] = w``),
-    never by rebinding the dictionary entry.
+    it), as PyTorch's ``flatten_parameters`` does, so that an optimizer
+    updates every parameter with one NumPy call per operation. This packing
+    happens once, here, when the model is built: the arrays the layers held
+    before are retired (made read-only), so an optimizer built on them
+    beforehand raises instead of updating stale copies. Slices
+    (``model[:2]``) and models built from layers that already belong to a
+    model share those layers and never pack them again. Change parameters in
+    place (``layer.params["W"][...] = w``), never by rebinding the entry.
 
     :meth:`backward` does not compute the gradient with respect to the input
     ``X`` unless asked: nobody trains the data, and for an MNIST-sized
@@ -138,8 +141,9 @@ class Sequential:
         self._first = trainable[0] if trainable else len(layers)
         # Backward order: the layers after the first trainable one, last to first.
         self._backward_layers = layers[self._first + 1 :][::-1]
-        self._flat: tuple[np.ndarray, np.ndarray] | None = None
-        self.flat_parameters()
+        self._flat = self._pack()
+        for layer in layers:
+            layer._in_model = True  # no later model may pack it again
 
     def _check_widths(self) -> None:
         width, source = None, None
@@ -244,40 +248,43 @@ class Sequential:
             for name, value, grad in layer.parameters():
                 yield f"{i}.{name}", value, grad
 
-    def flat_parameters(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """The contiguous ``(values, gradients)`` vectors behind every parameter, or None.
-
-        None when some layer with parameters is not a ``Dense`` or
-        ``BatchNorm1d``, or when the parameters are views into another
-        model's vectors (a model built from the layers of another one).
-        Packs the parameters first if needed (e.g. in a deep copy).
-        """
+    def _pack(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Move every parameter and gradient into two flat vectors, once; see Notes."""
         entries = [(layer, key) for layer in self.layers for key in layer.params]
         if not entries or not all(isinstance(layer, _PACKABLE) for layer, _ in entries):
             return None
-        if self._flat is not None:
-            values, grads = self._flat
-            if all(
-                layer.params[k].base is values and layer.grads[k].base is grads
-                for layer, k in entries
-            ):
-                return self._flat
-        arrays = [d[k] for layer, k in entries for d in (layer.params, layer.grads)]
-        if not all(a.flags.owndata and a.flags.c_contiguous for a in arrays):
-            return None
+        if any(getattr(layer, "_in_model", False) for layer in self.layers):
+            return None  # layers of another model: their storage is that model's
         size = sum(layer.params[k].size for layer, k in entries)
         values, grads = np.empty(size, self.dtype), np.empty(size, self.dtype)
         start = 0
         for layer, k in entries:
-            shape = layer.params[k].shape
-            stop = start + layer.params[k].size
-            values[start:stop] = layer.params[k].reshape(-1)
-            grads[start:stop] = layer.grads[k].reshape(-1)
-            layer.params[k] = values[start:stop].reshape(shape)
-            layer.grads[k] = grads[start:stop].reshape(shape)
+            shape, stop = layer.params[k].shape, start + layer.params[k].size
+            for store, flat in ((layer.params, values), (layer.grads, grads)):
+                flat[start:stop] = store[k].reshape(-1)
+                store[k].flags.writeable = False  # retired: nobody may update it any more
+                store[k] = flat[start:stop].reshape(shape)
             start = stop
-        self._flat = values, grads
+        return values, grads
+
+    def flat_parameters(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The contiguous ``(values, gradients)`` vectors behind every parameter, or None.
+
+        None when some layer with parameters is not a ``Dense`` or
+        ``BatchNorm1d``, or when the layers belong to another model (a slice,
+        or a model built from another one's layers).
+        """
         return self._flat
+
+    def __deepcopy__(self, memo) -> Sequential:
+        """An independent copy, with parameter vectors of its own."""
+        layers = [copy.deepcopy(layer, memo) for layer in self.layers]
+        for layer in layers:
+            layer._in_model = False
+            for store in (layer.params, layer.grads):
+                for key, value in store.items():
+                    store[key] = np.array(value)  # writable arrays of its own
+        return Sequential(layers).train(self.training)
 
     def zero_grad(self) -> None:
         """Reset every gradient to zero, in place."""
@@ -310,7 +317,7 @@ class Sequential:
         return iter(self.layers)
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
+        if isinstance(index, slice):  # shares the layers, so never packs them
             return Sequential(self.layers[index])
         return self.layers[index]
 

@@ -146,9 +146,10 @@ class Optimizer:
         flat = params.flat_parameters() if hasattr(params, "flat_parameters") else None
         # The "slots" the update runs over: one contiguous pair, or one pair per array.
         if flat is not None:
-            self._slots = [flat]
+            self._slots, self._slot_names = [flat], ["(all, packed)"]
         else:
             self._slots = [(value, grad) for _, value, grad in triples]
+            self._slot_names = list(self.names)
         self._scratch = [np.empty_like(value) for value, _ in self._slots]
         self._decayed = None  # buffers for g + weight_decay * theta, made on first use
 
@@ -167,6 +168,13 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter in place from its current gradient."""
+        for name, (value, _) in zip(self._slot_names, self._slots, strict=True):
+            if not value.flags.writeable:
+                raise ValueError(
+                    f"parameter {name!r} is no longer the model's: a Sequential moved the "
+                    "parameters into its own storage after this optimizer was built on "
+                    "them; build the optimizer on the finished model, e.g. SGD(model, lr=0.1)"
+                )
         self.iterations += 1
         wd = self.weight_decay
         for i, (value, grad) in enumerate(self._slots):

@@ -625,14 +625,15 @@ def plot_decision_boundary(
     ax: Axes | None = None,
     resolution: int = 200,
     padding: float = 0.5,
+    output: str | None = None,
 ) -> Axes:
     r"""Colour the plane by a classifier's predicted class and show the data on top.
 
     ``predict`` is evaluated once on a ``resolution`` x ``resolution`` grid
     covering the data plus ``padding`` on every side; its output is turned
-    into labels by :func:`nnbook.metrics.predicted_labels` (labels of shape
-    (m,), probabilities of class 1 of shape (m,) or (m, 1) thresholded at
-    0.5, or scores of shape (m, K) by argmax). The regions are filled with
+    into labels by :func:`nnbook.metrics.predicted_labels` (integer labels of
+    shape (m,), scores of shape (m, K) by argmax, or one logit or probability
+    per point, as ``output`` says). The regions are filled with
     the class colors, the points drawn in the same colors with a legend.
     The decision boundary is where the fill color changes.
 
@@ -651,6 +652,8 @@ def plot_decision_boundary(
         Grid points per axis, >= 2.
     padding : float, optional
         Margin around the data, in data units, >= 0.
+    output : {"logits", "probabilities"}, optional
+        What ``predict`` returns when it returns one float per point.
 
     Returns
     -------
@@ -691,7 +694,7 @@ def plot_decision_boundary(
             f"predict must return one prediction per grid point, shape ({grid.shape[0]},), "
             f"({grid.shape[0]}, 1) or ({grid.shape[0]}, K); got {describe(np.asarray(raw))}"
         )
-    zz = predicted_labels(raw, "predict(grid)").reshape(xx.shape)
+    zz = predicted_labels(raw, output).reshape(xx.shape)
 
     n_scores = np.shape(raw)[1] if np.ndim(raw) == 2 else 0
     k = max(int(y.max()), int(zz.max())) + 1

@@ -30,22 +30,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import as_float_array, as_generator, check_positive_int, check_scalar
+from .activations import Sigmoid, Softmax
 from .layers import BatchNorm1d, Dense
 from .losses import Loss, get_loss
 from .regularization import l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_grad
 
-__all__ = ["DivergenceError", "History", "evaluate", "fit"]
+__all__ = ["DivergenceError", "History", "check_output_layer", "evaluate", "fit"]
 
 #: Training sets up to this size are shuffled with one gather per epoch, larger
 #: ones batch by batch (see fit).
 _GATHER_PER_EPOCH_BYTES = 8 * 2**20
 
-# Losses whose predictions can be turned into class labels, and how.
-_CLASSIFICATION = {
-    "cross_entropy": "argmax",
-    "binary_cross_entropy": 0.5,  # threshold on probabilities
-    "binary_cross_entropy_with_logits": 0.0,  # threshold on logits
-}
+# How an output becomes class labels (Loss.labels): the argmax of K scores, or a
+# threshold on one output (a logit above 0, a probability above 0.5).
+_THRESHOLDS = {"positive": 0.0, "above_half": 0.5}
 
 # Weight penalties fit accepts: kind -> (value, gradient), from nnbook.regularization.
 _PENALTIES = {
@@ -180,6 +178,44 @@ class History:
         return ax
 
 
+def check_output_layer(model, loss) -> None:
+    """Raise a ValueError if ``model``'s output layer does not produce what ``loss`` expects.
+
+    A loss on logits (``cross_entropy``, ``binary_cross_entropy_with_logits``)
+    applies softmax or the sigmoid itself, so the model must not end with
+    :class:`~nnbook.activations.Softmax` or :class:`~nnbook.activations.Sigmoid`;
+    ``binary_cross_entropy`` needs probabilities, so the model must end with a
+    ``Sigmoid``. :func:`fit` and :func:`evaluate` call this first.
+
+    Examples
+    --------
+    >>> from nnbook.network import mlp
+    >>> check_output_layer(mlp([2, 3]), "cross_entropy")  # logits: fine
+    >>> check_output_layer(mlp([2, 3], output_activation="softmax"), "cross_entropy")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: the model ends with Softmax(axis=-1), which turns logits into ...
+    """
+    loss = get_loss(loss)
+    layers = getattr(model, "layers", ())
+    last = layers[-1] if layers else None
+    if loss.expects == "logits" and isinstance(last, (Softmax, Sigmoid)):
+        applied = "softmax" if isinstance(last, Softmax) else "the sigmoid"
+        raise ValueError(
+            f"the model ends with {last!r}, which turns logits into probabilities, but the "
+            f"loss {loss.name!r} expects logits and applies {applied} itself: remove the "
+            "final layer (mlp(..., output_activation=None))"
+            + (", or use 'binary_cross_entropy'" if isinstance(last, Sigmoid) else "")
+        )
+    if loss.expects == "probabilities" and not isinstance(last, Sigmoid):
+        raise ValueError(
+            f"the loss {loss.name!r} expects probabilities in [0, 1], but the model ends "
+            f"with {last!r}: end it with a Sigmoid (mlp(..., output_activation='sigmoid')), "
+            "or use 'binary_cross_entropy_with_logits' on its logits"
+        )
+
+
 def _prepare(model, loss: Loss, X, y, xname: str, yname: str):
     """Validate (X, y) once; return X in the model's dtype, y as the loss wants it, labels."""
     dtype = getattr(model, "dtype", np.float64)
@@ -207,10 +243,9 @@ def _prepare(model, loss: Loss, X, y, xname: str, yname: str):
         raise ValueError(
             f"{yname} does not fit the loss {loss.name!r} for a model with {k} output(s): {err}"
         ) from None
-    rule = _CLASSIFICATION.get(loss.name)
-    if rule is None:
+    if loss.labels is None:
         labels = None
-    elif rule == "argmax":
+    elif loss.labels == "argmax":
         labels = y if y.ndim == 1 else np.argmax(y, axis=1)
     else:
         labels = y > 0.5
@@ -218,17 +253,17 @@ def _prepare(model, loss: Loss, X, y, xname: str, yname: str):
 
 
 def _predict_into(rule, out: np.ndarray, dest: np.ndarray) -> None:
-    """Class predictions of ``out`` written into ``dest`` (no allocation)."""
+    """Class predictions of ``out`` by ``Loss.labels`` written into ``dest`` (no allocation)."""
     if rule == "argmax":
         np.argmax(out, axis=1, out=dest)
     else:
-        np.greater(out, rule, out=dest)
+        np.greater(out, _THRESHOLDS[rule], out=dest)
 
 
 def _evaluate(model, loss: Loss, X, y, labels) -> tuple[float, float | None]:
     out = model.predict(X)
     value = float(loss.value_and_grad(out, y, check=False)[0])
-    rule = _CLASSIFICATION.get(loss.name)
+    rule = loss.labels
     if rule is None:
         return value, None
     pred = np.empty(labels.shape, dtype=labels.dtype)
@@ -272,6 +307,7 @@ def evaluate(model, loss, X, y) -> tuple[float, float | None]:
     (1.0986, 0.5)
     """
     loss = get_loss(loss)
+    check_output_layer(model, loss)
     X, y, labels = _prepare(model, loss, X, y, "X", "y")
     return _evaluate(model, loss, X, y, labels)
 
@@ -536,6 +572,7 @@ def fit(
         raise ValueError(
             f"optimizer must be an nnbook.optim optimizer (with step() and lr), got {optimizer!r}"
         )
+    check_output_layer(model, loss)
     terms = _check_penalty(penalty)
     penalize = _WeightPenalty(terms, model) if terms else None
     X, y, labels = _prepare(model, loss, X, y, "X", "y")
@@ -562,7 +599,7 @@ def fit(
         else:
             bar = tqdm(total=epochs, unit="epoch", file=sys.stdout, leave=True)
     history = History()
-    rule = _CLASSIFICATION.get(loss.name)
+    rule = loss.labels
     n = len(X)
     # Shuffled batches are gathered into buffers allocated once. A small data set
     # is gathered in one call per epoch (fewer calls); a large one batch by batch,

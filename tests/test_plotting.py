@@ -407,8 +407,9 @@ def _predictions(kind):
 
 @pytest.mark.parametrize("kind", ["labels", "scores", "probabilities"])
 def test_decision_boundary_fills_the_predicted_classes(kind):
+    output = "probabilities" if kind == "probabilities" else None
     ax = _render(plot_decision_boundary(_predictions(kind), POINTS, LABELS, resolution=30,
-                                        padding=0.5))
+                                        padding=0.5, output=output))
     (filled,) = [c for c in ax.collections if isinstance(c, ContourSet)]
     np.testing.assert_allclose(filled.levels, [-0.5, 0.5, 1.5, 2.5])
     scatters = [c for c in ax.collections if isinstance(c, PathCollection)]
@@ -448,7 +449,9 @@ def test_decision_boundary_single_point_gets_a_window():
         (_predictions("labels"), POINTS, LABELS[:3], {}, "same number of samples"),
         (_predictions("labels"), POINTS, [0, 1, -1, 0], {}, "non-negative"),
         (lambda Z: np.zeros(3), POINTS, LABELS, {}, "one prediction per grid point"),
-        (lambda Z: np.full(len(Z), 3.5), POINTS, LABELS, {}, "outside"),
+        (lambda Z: np.full(len(Z), 3.5), POINTS, LABELS, {"output": "probabilities"},
+         "outside"),
+        (lambda Z: np.full(len(Z), 0.5), POINTS, LABELS, {}, "say which"),
         (_predictions("labels"), POINTS, LABELS, {"resolution": 1}, "resolution"),
         (_predictions("labels"), POINTS, LABELS, {"padding": -1.0}, "padding"),
         (_predictions("labels"), np.zeros((0, 2)), np.zeros(0, int), {}, "at least one point"),
