@@ -6,6 +6,10 @@ the gradient of the loss with respect to its output into the gradient with
 respect to its input, storing the gradients of its own parameters on the way.
 Parameters and their gradients live in two dictionaries with the same keys,
 ``params`` and ``grads``, so optimizers can update any layer by name.
+
+``backward`` *overwrites* the gradients (it does not add to them, as PyTorch's
+does), so there is no ``zero_grad``: a gradient always belongs to the last
+backward pass. To accumulate over several batches, add the gradients yourself.
 """
 
 from __future__ import annotations
@@ -84,11 +88,6 @@ class Layer:
         """Yield ``(name, value, gradient)`` for each trainable parameter."""
         for name, value in self.params.items():
             yield name, value, self.grads[name]
-
-    def zero_grad(self) -> None:
-        """Reset every parameter gradient to zero, in place."""
-        for grad in self.grads.values():
-            grad.fill(0)
 
     def num_parameters(self) -> int:
         """Number of trainable scalars in this layer."""

@@ -286,11 +286,6 @@ class Sequential:
                     store[key] = np.array(value)  # writable arrays of its own
         return Sequential(layers).train(self.training)
 
-    def zero_grad(self) -> None:
-        """Reset every gradient to zero, in place."""
-        for layer in self.layers:
-            layer.zero_grad()
-
     def num_parameters(self) -> int:
         """Number of trainable scalars."""
         return sum(layer.num_parameters() for layer in self.layers)

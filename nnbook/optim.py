@@ -142,7 +142,6 @@ class Optimizer:
         self.lr = lr
         self.weight_decay = check_scalar(weight_decay, "weight_decay", low=0.0)
         self.iterations = 0
-        self._grads = [grad for _, _, grad in triples]  # as given, for zero_grad
         flat = params.flat_parameters() if hasattr(params, "flat_parameters") else None
         # The "slots" the update runs over: one contiguous pair, or one pair per array.
         if flat is not None:
@@ -189,11 +188,6 @@ class Optimizer:
 
     def _update(self, i, value, grad, tmp) -> None:  # pragma: no cover - interface
         raise NotImplementedError
-
-    def zero_grad(self) -> None:
-        """Set every gradient to zero, in place."""
-        for grad in self._grads:
-            grad.fill(0)
 
     def _settings(self) -> str:
         return f"lr={self.lr:g}"

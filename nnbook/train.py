@@ -67,15 +67,18 @@ class History:
     update, plus the weight penalty :math:`R(\theta_B)` at the same
     parameters (:math:`R = 0` without a ``penalty``). ``batch_loss`` holds
     every :math:`L_B + R(\theta_B)` itself, in the order of the updates.
-    Accuracies are fractions of correctly classified samples; the training
-    accuracy is measured on the fly, the validation metrics after the epoch,
-    in evaluation mode. ``val_loss`` is the data loss alone (the penalty does
+    Accuracies are fractions of correctly classified samples.
+    ``running_accuracy`` is measured like ``loss``, on the fly: each batch in
+    training mode (dropout and batch statistics on), before its update; it
+    is not the accuracy of the model at the end of the epoch, which
+    :func:`evaluate` measures. The validation metrics are measured after the
+    epoch, in evaluation mode. ``val_loss`` is the data loss alone (the penalty does
     not depend on the data): compare it with :attr:`data_loss`. Lists of
     metrics that were not measured are empty. Every entry is a Python float.
 
     Attributes
     ----------
-    loss, accuracy, val_loss, val_accuracy, lr : list of float
+    loss, running_accuracy, val_loss, val_accuracy, lr : list of float
         One entry per epoch.
     penalty : list of float
         The mean weight penalty of each epoch (included in ``loss``); empty
@@ -90,9 +93,9 @@ class History:
 
     Examples
     --------
-    >>> history = History(loss=[0.9, 0.4], accuracy=[0.6, 0.85], lr=[0.1, 0.1])
+    >>> history = History(loss=[0.9, 0.4], running_accuracy=[0.6, 0.85], lr=[0.1, 0.1])
     >>> history
-    History(epochs=2, loss=0.4000, accuracy=0.8500, lr=1.0e-01)
+    History(epochs=2, loss=0.4000, running_accuracy=0.8500, lr=1.0e-01)
     >>> history.epochs
     2
     >>> History(loss=[0.5], penalty=[0.125], lr=[0.1]).data_loss
@@ -100,7 +103,7 @@ class History:
     """
 
     loss: list[float] = field(default_factory=list)
-    accuracy: list[float] = field(default_factory=list)
+    running_accuracy: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
     lr: list[float] = field(default_factory=list)
@@ -121,7 +124,7 @@ class History:
         return [total - penalty for total, penalty in zip(self.loss, self.penalty, strict=True)]
 
     def _metrics(self) -> list[str]:
-        names = ["loss", "accuracy", "val_loss", "val_accuracy", "penalty"]
+        names = ["loss", "running_accuracy", "val_loss", "val_accuracy", "penalty"]
         return [name for name in names if getattr(self, name)]
 
     def __repr__(self) -> str:
@@ -156,7 +159,7 @@ class History:
         labels = {
             "loss": "training loss (data + penalty)" if self.penalty else "training loss",
             "val_loss": "validation loss",
-            "accuracy": "training accuracy",
+            "running_accuracy": "training accuracy (on the fly)",
             "val_accuracy": "validation accuracy",
         }
         handles = []
@@ -165,9 +168,9 @@ class History:
                 handles += ax.plot(x, getattr(self, name), marker=".", label=labels[name])
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss")
-        if self.accuracy or self.val_accuracy:
+        if self.running_accuracy or self.val_accuracy:
             right = ax.twinx()
-            for name, color in (("accuracy", "C2"), ("val_accuracy", "C3")):
+            for name, color in (("running_accuracy", "C2"), ("val_accuracy", "C3")):
                 if getattr(self, name):
                     handles += right.plot(
                         x, getattr(self, name), "--", color=color, label=labels[name]
@@ -507,7 +510,7 @@ def fit(
     Returns
     -------
     History
-        Per epoch: loss, accuracy, val_loss, val_accuracy, lr, penalty; per
+        Per epoch: loss, running_accuracy, val_loss, val_accuracy, lr, penalty; per
         batch: batch_loss.
 
     Raises
@@ -535,8 +538,10 @@ def fit(
     >>> model = mlp([2, 16, 2], rng=rng)
     >>> history = fit(model, "cross_entropy", Adam(model, lr=0.02), X, y,
     ...               epochs=60, batch_size=20, rng=rng)
-    >>> history.epochs, history.accuracy[-1] > 0.9, len(history.batch_loss)  # 10 batches/epoch
-    (60, True, 600)
+    >>> history.epochs, history.running_accuracy[-1] > 0.9  # accuracy as it trained
+    (60, True)
+    >>> len(history.batch_loss)  # 10 batches per epoch
+    600
 
     An L2 penalty on the weights, reported in the loss:
 
@@ -693,7 +698,7 @@ def fit(
             history.penalty.append(penalty_total / n)
         if rule is not None:
             np.take(labels, order, axis=0, out=labels_epoch, mode="clip")
-            history.accuracy.append(
+            history.running_accuracy.append(
                 float(np.count_nonzero(predicted == labels_epoch) / labels.size)
             )
         if val is not None:
@@ -710,7 +715,7 @@ def fit(
 def _report(history: History, epoch: int, epochs: int, bar) -> None:
     metrics = {
         "loss": "loss",
-        "accuracy": "acc",
+        "running_accuracy": "acc",
         "val_loss": "val_loss",
         "val_accuracy": "val_acc",
         "penalty": "penalty",

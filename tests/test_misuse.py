@@ -135,3 +135,32 @@ def test_matching_output_layers_are_accepted_and_thresholded_by_the_loss():
     assert acc_p == acc_z
     # MSE on a sigmoid output (chapter 5 compares it with cross entropy) is allowed.
     evaluate(probabilities, "mse", X, y)
+
+
+# --- gradients: overwritten by every backward pass, never accumulated ---------------
+
+
+def test_backward_overwrites_so_there_is_no_zero_grad_to_forget():
+    model = mlp([3, 4, 2], batch_norm=True, rng=0)
+    model.forward(X)
+    model.backward(np.ones((8, 2)))
+    first = [grad.copy() for _, _, grad in model.parameters()]
+    model.forward(X)
+    model.backward(np.ones((8, 2)))  # torch would now hold twice the gradient
+    for before, (_, _, grad) in zip(first, model.parameters(), strict=True):
+        np.testing.assert_array_equal(grad, before)
+    assert not hasattr(model, "zero_grad") and not hasattr(SGD(model, lr=0.1), "zero_grad")
+    assert not hasattr(model[0], "zero_grad")
+
+
+# --- History: the training accuracy says how it was measured ------------------------
+
+
+def test_running_accuracy_is_named_for_how_it_is_measured():
+    # With dropout on, the accuracy measured on the fly is not the model's accuracy
+    # after the epoch; the name says which one History records.
+    model = mlp([3, 16, 2], dropout=0.5, rng=0)
+    history = fit(model, "cross_entropy", SGD(model, lr=0.1), X, LABELS, epochs=2,
+                  batch_size=4, rng=0)
+    assert not hasattr(history, "accuracy")
+    assert len(history.running_accuracy) == 2

@@ -186,13 +186,6 @@ def test_step_updates_in_place_without_allocating():
     assert all(m.dtype == np.float32 for m in opt.m_sum + opt.v_sum)
 
 
-def test_zero_grad():
-    w, g = np.ones(3), np.full(3, 2.0)
-    opt = SGD([("w", w, g)], lr=0.1)
-    opt.zero_grad()
-    np.testing.assert_array_equal(g, 0.0)
-
-
 def test_lr_is_settable_and_checked():
     opt = Adam([("w", np.ones(2), np.ones(2))])
     assert opt.lr == 1e-3

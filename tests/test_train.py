@@ -42,10 +42,10 @@ def test_fit_learns_and_records_history():
         validation_data=(X[:30], y[:30]),
     )
     assert history.epochs == 20
-    for name in ("loss", "accuracy", "val_loss", "val_accuracy", "lr"):
+    for name in ("loss", "running_accuracy", "val_loss", "val_accuracy", "lr"):
         assert len(getattr(history, name)) == 20
     assert history.loss[-1] < 0.5 * history.loss[0]
-    assert history.accuracy[-1] > 0.9 and history.val_accuracy[-1] > 0.9
+    assert history.running_accuracy[-1] > 0.9 and history.val_accuracy[-1] > 0.9
     assert history.lr == [0.01] * 20
     assert model.training  # left in training mode
     value, accuracy = evaluate(model, "cross_entropy", X[:30], y[:30])
@@ -61,7 +61,7 @@ def test_epoch_loss_is_the_mean_over_samples():
         model, "cross_entropy", SGD(model, lr=1e-300), X, y, epochs=1, batch_size=4, rng=0
     )
     assert history.loss[0] == pytest.approx(cross_entropy(model.forward(X), y), rel=1e-12)
-    assert history.accuracy[0] == np.mean(model.predict_classes(X) == y)
+    assert history.running_accuracy[0] == np.mean(model.predict_classes(X) == y)
 
 
 def test_fit_is_deterministic():
@@ -130,7 +130,8 @@ def test_regression_and_binary_losses():
     target = X @ np.array([1.0, -2.0, 0.5])
     model = Sequential([Dense(3, 1, rng=0)])
     history = fit(model, "mse", SGD(model, lr=0.1), X, target, epochs=30, batch_size=16, rng=0)
-    assert history.accuracy == [] and history.loss[-1] < 1e-3  # 1-D y fits the (n, 1) output
+    # 1-D y fits the (n, 1) output
+    assert history.running_accuracy == [] and history.loss[-1] < 1e-3
     labels = (target > 0).astype(int)
     logits = Sequential([Dense(3, 1, rng=0)])
     history = fit(
@@ -143,7 +144,7 @@ def test_regression_and_binary_losses():
         batch_size=16,
         rng=0,
     )
-    assert history.accuracy[-1] > 0.9
+    assert history.running_accuracy[-1] > 0.9
     probs = Sequential([Dense(3, 1, rng=0), Sigmoid()])
     history = fit(
         probs,
@@ -155,7 +156,7 @@ def test_regression_and_binary_losses():
         batch_size=16,
         rng=0,
     )
-    assert history.accuracy[-1] > 0.9
+    assert history.running_accuracy[-1] > 0.9
     _, accuracy = evaluate(probs, "binary_cross_entropy", X, labels)
     assert accuracy == np.mean(probs.predict_classes(X) == labels)
 
@@ -198,7 +199,8 @@ def test_verbose_1_prints_one_deterministic_line_per_epoch(capsys):
     assert len(lines) == 2
     h = history
     assert lines[1] == (
-        f"epoch 2/2  loss {h.loss[1]:.4f}  acc {h.accuracy[1]:.4f}  val_loss {h.val_loss[1]:.4f}"
+        f"epoch 2/2  loss {h.loss[1]:.4f}  acc {h.running_accuracy[1]:.4f}  "
+        f"val_loss {h.val_loss[1]:.4f}"
         f"  val_acc {h.val_accuracy[1]:.4f}  lr 1.0e-01"
     )
 
@@ -220,7 +222,7 @@ def test_probability_targets_for_cross_entropy():
     history = fit(
         model, "cross_entropy", Adam(model, lr=0.02), X, soft, epochs=10, batch_size=20, rng=0
     )
-    assert history.accuracy[-1] > 0.8
+    assert history.running_accuracy[-1] > 0.8
 
 
 @pytest.mark.parametrize(
@@ -270,13 +272,13 @@ def test_fit_rejects_bad_input(change, match):
 def test_history_repr_and_plot():
     history = History(
         loss=[1.0, 0.5],
-        accuracy=[0.5, 0.75],
+        running_accuracy=[0.5, 0.75],
         val_loss=[1.1, 0.6],
         val_accuracy=[0.4, 0.7],
         lr=[0.1, 0.01],
     )
     assert repr(history) == (
-        "History(epochs=2, loss=0.5000, accuracy=0.7500, val_loss=0.6000, "
+        "History(epochs=2, loss=0.5000, running_accuracy=0.7500, val_loss=0.6000, "
         "val_accuracy=0.7000, lr=1.0e-02)"
     )
     ax = history.plot()
@@ -285,7 +287,7 @@ def test_history_repr_and_plot():
     assert labels == [
         "training loss",
         "validation loss",
-        "training accuracy",
+        "training accuracy (on the fly)",
         "validation accuracy",
     ]
     import matplotlib.pyplot as plt
@@ -298,7 +300,8 @@ def test_history_repr_and_plot():
 
 
 def assert_plain_floats(history):
-    for name in ("loss", "accuracy", "val_loss", "val_accuracy", "lr", "penalty", "batch_loss"):
+    names = ("loss", "running_accuracy", "val_loss", "val_accuracy", "lr", "penalty", "batch_loss")
+    for name in names:
         values = getattr(history, name)
         assert all(type(v) is float for v in values), (name, [type(v) for v in values])
 
@@ -700,7 +703,8 @@ def test_penalty_in_repr_verbose_line_and_plot(capsys):
     )
     h = history
     assert capsys.readouterr().out == (
-        f"epoch 1/1  loss {h.loss[0]:.4f}  acc {h.accuracy[0]:.4f}  penalty {h.penalty[0]:.4f}"
+        f"epoch 1/1  loss {h.loss[0]:.4f}  acc {h.running_accuracy[0]:.4f}  "
+        f"penalty {h.penalty[0]:.4f}"
         "  lr 1.0e-01\n"
     )
     assert repr(History(loss=[0.5], penalty=[0.25], lr=[0.1])) == (
