@@ -620,9 +620,18 @@ def _layer_grad(layer: Layer, cached, grad_output) -> np.ndarray:
 class _Activation(Layer):
     """Base of the activation layers: ``forward`` caches its output, all ``backward`` needs."""
 
+    _caches = ("_output",)
+
     def __init__(self) -> None:
         super().__init__()
         self._output: np.ndarray | None = None  # None until the first forward pass
+
+    def _keep(self, y: np.ndarray) -> np.ndarray:
+        """Cache ``y`` for backward and return it read-only: no caller can edit the cache."""
+        self._output = y
+        view = y.view()
+        view.flags.writeable = False
+        return view
 
 
 class Sigmoid(_Activation):
@@ -633,9 +642,8 @@ class Sigmoid(_Activation):
         y = \frac{1}{1 + e^{-x}}, \qquad
         \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\, y\,(1 - y)
 
-    ``forward`` caches its output :math:`y`, all that ``backward`` needs. Input
-    and output have the same shape, any shape; the output is the cached array,
-    so do not modify it in place.
+    ``forward`` caches its output :math:`y`, all that ``backward`` needs, and
+    returns it read-only. Input and output have the same shape, any shape.
 
     Examples
     --------
@@ -649,8 +657,7 @@ class Sigmoid(_Activation):
 
     def forward(self, x) -> np.ndarray:
         """Return :math:`\\sigma(x)`, shape ``x.shape``, caching it."""
-        self._output = _sigmoid(_layer_input(x))
-        return self._output
+        return self._keep(_sigmoid(_layer_input(x)))
 
     def backward(self, grad_output) -> np.ndarray:
         """Return the gradient with respect to the input, shape of the input."""
@@ -685,8 +692,7 @@ class Tanh(_Activation):
     def forward(self, x) -> np.ndarray:
         """Return :math:`\\tanh(x)`, shape ``x.shape``, caching it."""
         x = _layer_input(x)
-        self._output = np.tanh(x, out=np.empty_like(x))
-        return self._output
+        return self._keep(np.tanh(x, out=np.empty_like(x)))
 
     def backward(self, grad_output) -> np.ndarray:
         """Return the gradient with respect to the input, shape of the input."""
@@ -723,8 +729,7 @@ class ReLU(_Activation):
     def forward(self, x) -> np.ndarray:
         """Return :math:`\\max(0, x)`, shape ``x.shape``, caching it."""
         x = _layer_input(x)
-        self._output = np.maximum(x, 0, out=np.empty_like(x))
-        return self._output
+        return self._keep(np.maximum(x, 0, out=np.empty_like(x)))
 
     def backward(self, grad_output) -> np.ndarray:
         """Return the gradient with respect to the input, shape of the input."""
@@ -773,8 +778,7 @@ class LeakyReLU(_Activation):
         """Return :math:`\\max(\\alpha x, x)`, shape ``x.shape``, caching it."""
         x = _layer_input(x)
         out = np.multiply(x, self.alpha, out=np.empty_like(x))
-        self._output = np.maximum(out, x, out=out)
-        return self._output
+        return self._keep(np.maximum(out, x, out=out))
 
     def backward(self, grad_output) -> np.ndarray:
         """Return the gradient with respect to the input, shape of the input."""
@@ -865,9 +869,8 @@ class Softmax(_Activation):
         """Return ``softmax(x, axis)``, shape ``x.shape``, caching it."""
         x = _layer_input(x)
         axis = _softmax_axis(self.axis, x.ndim)
-        s = _softmax(x, axis)
-        self._output, self._axis = s, axis
-        return s
+        self._axis = axis
+        return self._keep(_softmax(x, axis))
 
     def backward(self, grad_output) -> np.ndarray:
         """Return the gradient with respect to the input, shape of the input."""

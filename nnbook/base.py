@@ -61,6 +61,9 @@ class Layer:
     (False, 1)
     """
 
+    #: Attributes that hold what the last forward pass cached for backward.
+    _caches: tuple[str, ...] = ()
+
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
@@ -88,6 +91,11 @@ class Layer:
         """Yield ``(name, value, gradient)`` for each trainable parameter."""
         for name, value in self.params.items():
             yield name, value, self.grads[name]
+
+    def _forget(self) -> None:
+        """Drop what the last forward pass cached (fit does, so no batch outlives it)."""
+        for name in self._caches:
+            setattr(self, name, None)
 
     def num_parameters(self) -> int:
         """Number of trainable scalars in this layer."""

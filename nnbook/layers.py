@@ -110,6 +110,8 @@ class Dense(Layer):
     ((4, 3), (3, 2), array([4., 4.]))
     """
 
+    _caches = ("_x",)
+
     def __init__(self, fan_in, fan_out, init="he_normal", rng=None, dtype=np.float64) -> None:
         super().__init__()
         self.fan_in = check_positive_int(fan_in, "fan_in")
@@ -219,6 +221,8 @@ class BatchNorm1d(Layer):
     >>> bn.running_mean, bn.running_var  # 0.9 * 0 + 0.1 * mean, 0.9 * 1 + 0.1 * s^2
     (array([0.2, 2. ]), array([ 1.1, 20.9]))
     """
+
+    _caches = ("_cache",)
 
     def __init__(self, num_features, momentum=0.1, eps=1e-5, dtype=np.float64) -> None:
         super().__init__()

@@ -222,7 +222,7 @@ class Sequential:
             twin = copy.copy(layer)
             twin.training = False
             x = twin.forward(x)
-        return x
+        return x if x.flags.writeable else x.copy()  # the twins' caches are gone
 
     def predict_classes(self, x) -> np.ndarray:
         """Predicted class labels, shape ``(n,)``, dtype intp.

@@ -304,6 +304,8 @@ class Dropout(Layer):
     Dropout(p=0.5)
     """
 
+    _caches = ("mask",)
+
     def __init__(self, p=0.5, rng=None) -> None:
         super().__init__()
         self.p = _check_p(p)

@@ -709,6 +709,8 @@ def fit(
             _report(history, epoch, epochs, bar)
     if bar is not None:
         bar.close()
+    for layer in getattr(model, "layers", ()):
+        layer._forget()  # no reference to a training batch outlives fit
     return history
 
 

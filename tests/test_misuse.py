@@ -12,9 +12,11 @@ import copy
 import numpy as np
 import pytest
 
+from nnbook.activations import LeakyReLU, Sigmoid, Softmax, Tanh
 from nnbook.layers import Dense, Layer, ReLU
 from nnbook.network import Sequential, mlp
 from nnbook.optim import SGD, Adam
+from nnbook.train import evaluate, fit
 
 X = np.random.default_rng(0).standard_normal((8, 3))
 
@@ -99,8 +101,6 @@ def test_a_deep_copy_trains_independently():
 
 # --- a loss that does not fit the output layer ------------------------------------
 
-from nnbook.train import evaluate, fit  # noqa: E402
-
 LABELS = (X[:, 0] > 0).astype(int)
 
 
@@ -164,3 +164,29 @@ def test_running_accuracy_is_named_for_how_it_is_measured():
                   batch_size=4, rng=0)
     assert not hasattr(history, "accuracy")
     assert len(history.running_accuracy) == 2
+
+
+# --- no aliasing a caller can trip over ----------------------------------------------
+
+
+@pytest.mark.parametrize("layer", [Sigmoid(), Tanh(), ReLU(), LeakyReLU(), Softmax()])
+def test_an_activation_output_cannot_be_edited_behind_backward(layer):
+    out = layer.forward(X)
+    expected = layer.backward(np.ones_like(X))
+    with pytest.raises(ValueError, match="read-only"):
+        out -= 10.0  # once silently changed what backward computes
+    np.testing.assert_array_equal(layer.backward(np.ones_like(X)), expected)
+
+
+def test_predictions_are_the_callers_to_edit():
+    model = mlp([3, 4, 2], output_activation="softmax", rng=0)
+    p = model.predict(X)
+    p[p < 0.5] = 0.0  # a plain array: no cache behind it
+
+
+def test_fit_keeps_no_reference_to_a_training_batch():
+    model = mlp([3, 4, 2], dropout=0.5, batch_norm=True, rng=0)
+    fit(model, "cross_entropy", SGD(model, lr=0.1), X, LABELS, epochs=1, batch_size=4, rng=0)
+    assert model[0]._x is None
+    with pytest.raises(RuntimeError, match="backward called before forward"):
+        model.backward(np.ones((4, 2)))  # once: gradients of the last batch, silently
