@@ -121,7 +121,7 @@ def zeros(shape, dtype=np.float64) -> np.ndarray:
     return np.zeros(dims, dtype=dt)
 
 
-def random_normal(fan_in, fan_out, std=0.01, rng=None, dtype=np.float64) -> np.ndarray:
+def random_normal(fan_in, fan_out, *, std=0.01, rng=None, dtype=np.float64) -> np.ndarray:
     r"""Random initialization (随机初始化): a standard normal scaled to small values.
 
     .. math::
@@ -157,7 +157,7 @@ def random_normal(fan_in, fan_out, std=0.01, rng=None, dtype=np.float64) -> np.n
     return w
 
 
-def standard_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
+def standard_uniform(fan_in, fan_out, *, rng=None, dtype=np.float64) -> np.ndarray:
     r"""Standard initialization (标准初始化): uniform on :math:`\pm 1/\sqrt{d}`, d = fan_in.
 
     .. math::
@@ -185,7 +185,7 @@ def standard_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
     return _uniform(1.0 / math.sqrt(fan_in), shape, rng, float_dtype(dtype))
 
 
-def xavier_normal(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
+def xavier_normal(fan_in, fan_out, *, rng=None, dtype=np.float64) -> np.ndarray:
     r"""Xavier (Glorot) normal initialization (正态化Xavier初始化).
 
     .. math::
@@ -216,7 +216,7 @@ def xavier_normal(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
     return w
 
 
-def xavier_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
+def xavier_uniform(fan_in, fan_out, *, rng=None, dtype=np.float64) -> np.ndarray:
     r"""Xavier (Glorot) uniform initialization (标准化Xavier初始化).
 
     .. math::
@@ -243,7 +243,7 @@ def xavier_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
     return _uniform(math.sqrt(6.0 / (fan_in + fan_out)), shape, rng, float_dtype(dtype))
 
 
-def he_normal(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
+def he_normal(fan_in, fan_out, *, rng=None, dtype=np.float64) -> np.ndarray:
     r"""He (Kaiming) normal initialization (正态化He初始化), truncated at two standard deviations.
 
     Draw :math:`z` from a standard normal truncated to :math:`[-2, 2]` (values
@@ -299,7 +299,7 @@ def he_normal(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
     return z
 
 
-def he_uniform(fan_in, fan_out, rng=None, dtype=np.float64) -> np.ndarray:
+def he_uniform(fan_in, fan_out, *, rng=None, dtype=np.float64) -> np.ndarray:
     r"""He (Kaiming) uniform initialization (标准化He初始化).
 
     .. math::
@@ -359,7 +359,8 @@ def get_initializer(name) -> Callable[..., np.ndarray]:
     Returns
     -------
     callable
-        ``init(fan_in, fan_out, rng=None, dtype=np.float64)``.
+        ``init(fan_in, fan_out, *, rng=None, dtype=np.float64)``: every
+        initializer has this signature (``random_normal`` adds ``std=``).
 
     Raises
     ------
