@@ -14,6 +14,7 @@ backward pass. To accumulate over several batches, add the gradients yourself.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -130,3 +131,43 @@ def check_backward_input(layer: Layer, cached, grad_output: np.ndarray) -> np.nd
             f"the shape of {type(layer).__name__}'s last output"
         )
     return grad_output
+
+
+class DivergenceError(FloatingPointError):
+    """Raised when training diverges: the loss or the parameters are no longer finite.
+
+    :func:`nnbook.train.fit` raises it, and so does
+    :func:`nnbook.optim.gradient_descent`, whose steps are epochs of full-batch
+    descent (so ``epoch`` counts its steps).
+
+    A ``FloatingPointError``, so ``except FloatingPointError`` catches it.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch that diverged, counted from 1 as in the message.
+    loss : float
+        Its training loss (inf or nan; finite only when the loss was still
+        finite but the parameters were not).
+    history : History or None
+        What :func:`~nnbook.train.fit` measured in the epochs before it
+        (``history.epochs == epoch - 1``), e.g. to plot the loss up to the
+        divergence; None from ``gradient_descent``.
+
+    Examples
+    --------
+    >>> err = DivergenceError("training diverged", epoch=3, loss=float("inf"))
+    >>> isinstance(err, FloatingPointError), err.epoch, err.loss
+    (True, 3, inf)
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        epoch: int = 0,
+        loss: float = math.nan,
+        history=None,
+    ) -> None:  # defaults: an exception must be rebuilt from its message alone (pickle)
+        super().__init__(message)
+        self.epoch, self.loss, self.history = epoch, loss, history

@@ -42,6 +42,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._validation import FLOAT_DTYPES, as_float_array, check_positive_int, check_scalar, lookup
+from .base import DivergenceError
 
 __all__ = [
     "SGD",
@@ -523,10 +524,12 @@ def gradient_descent(
     ValueError
         For bad settings, a ``schedule`` that is not callable or returns a
         rate that is not > 0, or a gradient of the wrong size.
-    FloatingPointError
-        When the iterates leave the floating-point range (a learning rate far
-        beyond the stability limit): the message names the step, instead of a
-        trajectory full of inf and nan and overflow warnings.
+    DivergenceError
+        A ``FloatingPointError``, as :func:`nnbook.train.fit` raises, when the
+        iterates leave the floating-point range (a learning rate far beyond
+        the stability limit): the message names the step (``err.epoch``: each
+        step is an epoch of full-batch descent), instead of a trajectory full
+        of inf and nan and overflow warnings.
 
     Examples
     --------
@@ -541,7 +544,7 @@ def gradient_descent(
     >>> gradient_descent(lambda x: 2 * x, [1.0], lr=1.5, steps=2000)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    FloatingPointError: gradient descent diverged at step 1024 of 2000 with lr=1.5: ...
+    nnbook.base.DivergenceError: gradient descent diverged at step 1024 of 2000 with lr=1.5: ...
     """
     x = as_float_array(x0, "x0").astype(np.float64).reshape(-1)
     steps = check_positive_int(steps, "steps")
@@ -563,9 +566,10 @@ def gradient_descent(
             grad[...] = g
             opt.step()
             if not np.isfinite(x).all():
-                raise FloatingPointError(
+                raise DivergenceError(
                     f"gradient descent diverged at step {k} of {steps} with lr={opt.lr:g}: the "
-                    f"point left the floating-point range; try a smaller learning rate"
+                    f"point left the floating-point range; try a smaller learning rate",
+                    epoch=k,
                 )
             path[k] = x
     return path

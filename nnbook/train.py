@@ -31,6 +31,7 @@ import numpy as np
 
 from ._validation import as_float_array, as_generator, check_positive_int, check_scalar
 from .activations import Sigmoid, Softmax
+from .base import DivergenceError
 from .layers import BatchNorm1d, Dense
 from .losses import Loss, get_loss
 from .regularization import l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_grad
@@ -313,41 +314,6 @@ def evaluate(model, loss, X, y) -> tuple[float, float | None]:
     check_output_layer(model, loss)
     X, y, labels = _prepare(model, loss, X, y, "X", "y")
     return _evaluate(model, loss, X, y, labels)
-
-
-class DivergenceError(FloatingPointError):
-    """Raised by :func:`fit` when training diverges (the training loss is no longer finite).
-
-    A ``FloatingPointError``, so ``except FloatingPointError`` catches it.
-
-    Attributes
-    ----------
-    epoch : int
-        The epoch that diverged, counted from 1 as in the message.
-    loss : float
-        Its training loss (inf or nan; finite only when the loss was still
-        finite but the parameters were not).
-    history : History
-        What was measured in the epochs before it (``history.epochs == epoch - 1``),
-        e.g. to plot the loss up to the divergence.
-
-    Examples
-    --------
-    >>> err = DivergenceError("training diverged", epoch=3, loss=float("inf"), history=History())
-    >>> isinstance(err, FloatingPointError), err.epoch, err.loss
-    (True, 3, inf)
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        epoch: int = 0,
-        loss: float = math.nan,
-        history: History | None = None,
-    ) -> None:  # defaults: an exception must be rebuilt from its message alone (pickle)
-        super().__init__(message)
-        self.epoch, self.loss, self.history = epoch, loss, history
 
 
 def _check_penalty(penalty) -> tuple[tuple[str, float], ...]:

@@ -29,3 +29,14 @@ def test_every_initializer_has_one_signature(name):
 @pytest.mark.parametrize("metric", [metrics.accuracy, metrics.confusion_matrix])
 def test_metrics_take_prediction_then_target(metric):
     assert [name for name, _ in _shape(metric)][:2] == ["prediction", "target"]
+
+
+def test_divergence_is_one_error_everywhere():
+    from nnbook import train
+    from nnbook.base import DivergenceError
+    from nnbook.optim import gradient_descent
+
+    assert train.DivergenceError is DivergenceError
+    with pytest.raises(DivergenceError, match="diverged at step") as caught:
+        gradient_descent(lambda x: 2 * x, [1.0], lr=1.5, steps=2000)
+    assert caught.value.epoch == 1024 and isinstance(caught.value, FloatingPointError)
