@@ -63,8 +63,8 @@ def _short(layer: Layer) -> str:
     return text[:-2] if text.endswith("()") else text
 
 
-class Sequential:
-    r"""A feed-forward network: layers applied one after the other.
+class Sequential(Layer):
+    r"""A feed-forward network: layers applied one after the other; itself a layer.
 
     .. math::
 
@@ -110,9 +110,16 @@ class Sequential:
     >>> out = model.forward(np.ones((5, 64)))
     >>> out.shape
     (5, 10)
-    >>> model.backward(np.ones((5, 10)))  # fills the gradients, returns None
+    >>> model.backward(np.ones((5, 10))).shape  # fills the gradients, returns dL/dX
+    (5, 64)
     >>> [name for name, value, grad in model.parameters()]
     ['0.W', '0.b', '2.W', '2.b']
+
+    A model is a layer, so models nest:
+
+    >>> block = Sequential([Dense(4, 4, rng=2), ReLU()])
+    >>> Sequential([block, Dense(4, 2, rng=3)]).forward(np.ones((3, 4))).shape
+    (3, 2)
     """
 
     def __init__(self, layers: Iterable[Layer]) -> None:
@@ -133,11 +140,12 @@ class Sequential:
                     "each layer can appear once (its cache and gradients are its own)"
                 )
             seen[id(layer)] = i
+        super().__init__()
         self.layers = layers
         self._check_widths()
         self.dtype = self._common_dtype()
         self.training = all(layer.training for layer in layers)
-        trainable = [i for i, layer in enumerate(layers) if layer.params]
+        trainable = [i for i, layer in enumerate(layers) if layer.num_parameters()]
         self._first = trainable[0] if trainable else len(layers)
         # Backward order: the layers after the first trainable one, last to first.
         self._backward_layers = layers[self._first + 1 :][::-1]
@@ -179,16 +187,18 @@ class Sequential:
 
     __call__ = forward
 
-    def backward(self, grad_output, need_input_grad: bool = False) -> np.ndarray | None:
+    def backward(self, grad_output, need_input_grad: bool = True) -> np.ndarray | None:
         r"""Backpropagate :math:`\partial L/\partial \hat y`, filling every layer's ``grads``.
 
         Parameters
         ----------
         grad_output : numpy.ndarray, shape of the last output
         need_input_grad : bool
-            Also compute and return :math:`\partial L / \partial X`. By default
-            the first layer with parameters skips that product and the
-            parameter-free layers before it are not visited at all.
+            Return :math:`\partial L / \partial X`, as every layer's backward
+            does (default). With False, the first layer with parameters skips
+            that product and the parameter-free layers before it are not
+            visited at all: nobody trains the data, and :func:`nnbook.train.fit`
+            saves that work.
 
         Returns
         -------
@@ -204,7 +214,7 @@ class Sequential:
             g = layer.backward(g)
         if self._first < len(self.layers):
             first = self.layers[self._first]
-            if isinstance(first, _PACKABLE):
+            if isinstance(first, (*_PACKABLE, Sequential)):
                 first.backward(g, need_input_grad=False)
             else:
                 first.backward(g)
@@ -219,6 +229,9 @@ class Sequential:
         statistics change.
         """
         for layer in self.layers:
+            if isinstance(layer, Sequential):
+                x = layer.predict(x)
+                continue
             twin = copy.copy(layer)
             twin.training = False
             x = twin.forward(x)
@@ -251,6 +264,8 @@ class Sequential:
     def _pack(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Move every parameter and gradient into two flat vectors, once; see Notes."""
         entries = [(layer, key) for layer in self.layers for key in layer.params]
+        if any(isinstance(layer, Sequential) for layer in self.layers):
+            return None  # a nested model keeps the storage it packed itself
         if not entries or not all(isinstance(layer, _PACKABLE) for layer, _ in entries):
             return None
         if any(getattr(layer, "_in_model", False) for layer in self.layers):
@@ -316,17 +331,27 @@ class Sequential:
             return Sequential(self.layers[index])
         return self.layers[index]
 
+    def _forget(self) -> None:
+        for layer in self.layers:
+            layer._forget()
+
     def __repr__(self) -> str:
-        names = [f"({i}) {_short(layer)}" for i, layer in enumerate(self.layers)]
-        counts = [layer.num_parameters() for layer in self.layers]
-        name_width = max(map(len, names))
-        count_width = max(len(f"{c:,}") for c in counts)
-        lines = ["Sequential("]
-        for name, count in zip(names, counts, strict=True):
-            if count:
-                lines.append(f"  {name:<{name_width}}  {count:>{count_width},} params")
+        rows = []  # (text, parameter count or 0); a nested model shows its own lines
+        for i, layer in enumerate(self.layers):
+            if isinstance(layer, Sequential):
+                first, *rest = repr(layer).splitlines()
+                rows += [(f"({i}) {first}", 0)] + [(f"  {line}", 0) for line in rest]
             else:
-                lines.append(f"  {name}")
+                rows.append((f"({i}) {_short(layer)}", layer.num_parameters()))
+        counted = [(text, count) for text, count in rows if count]
+        name_width = max((len(text) for text, _ in counted), default=0)
+        count_width = max((len(f"{count:,}") for _, count in counted), default=0)
+        lines = ["Sequential("]
+        for text, count in rows:
+            if count:
+                lines.append(f"  {text:<{name_width}}  {count:>{count_width},} params")
+            else:
+                lines.append(f"  {text}")
         lines.append(f") total {self.num_parameters():,} parameters")
         return "\n".join(lines)
 

@@ -22,6 +22,7 @@ finite (a learning rate that is too large) is stopped with a
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import time
@@ -34,6 +35,7 @@ from .activations import Sigmoid, Softmax
 from .base import DivergenceError
 from .layers import BatchNorm1d, Dense
 from .losses import Loss, get_loss
+from .network import Sequential
 from .regularization import l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_grad
 
 __all__ = ["DivergenceError", "History", "check_output_layer", "evaluate", "fit"]
@@ -585,12 +587,11 @@ def fit(
     )
     labels_epoch = None if labels is None else np.empty_like(labels)
     predicted = None if labels is None else np.empty_like(labels)
-    value_and_grad, forward, backward, step = (
-        loss.value_and_grad,
-        model.forward,
-        model.backward,
-        optimizer.step,
-    )
+    value_and_grad, forward, step = loss.value_and_grad, model.forward, optimizer.step
+    backward = model.backward
+    if isinstance(model, Sequential):  # the data is not trained: skip dL/dX
+        backward = functools.partial(model.backward, need_input_grad=False)
+
     parameters = [value for _, value, _ in model.parameters()]
     batch_losses = []  # this epoch's, moved to history.batch_loss once the epoch is finite
     record = batch_losses.append
@@ -675,8 +676,8 @@ def fit(
             _report(history, epoch, epochs, bar)
     if bar is not None:
         bar.close()
-    for layer in getattr(model, "layers", ()):
-        layer._forget()  # no reference to a training batch outlives fit
+    if hasattr(model, "_forget"):
+        model._forget()  # no reference to a training batch outlives fit
     return history
 
 

@@ -15,6 +15,7 @@ from nnbook.layers import (
     Dense,
     Dropout,
     Identity,
+    Layer,
     LeakyReLU,
     ReLU,
     Sigmoid,
@@ -30,6 +31,8 @@ from nnbook.network import (
     mlp,
     signal_statistics,
 )
+from nnbook.optim import SGD
+from nnbook.train import fit
 
 
 def assert_grad_close(analytic, numeric):
@@ -60,9 +63,9 @@ def check_network_gradients(model, X, rng, before_forward=lambda: None):
         numeric = numerical_gradient(probe, original)
         value[...] = original
         assert_grad_close(analytic[name], numeric)
-    # The default backward (no input gradient) fills the same parameter gradients.
+    # Without the input gradient, backward fills the same parameter gradients.
     probe_output(X)
-    assert model.backward(G) is None
+    assert model.backward(G, need_input_grad=False) is None
     for name, _, grad in model.parameters():
         np.testing.assert_allclose(grad, analytic[name], rtol=1e-12, atol=1e-15)
 
@@ -77,6 +80,25 @@ def test_backward_through_each_activation(name):
     for layer in (model[0], model[2]):
         layer.params["b"][...] = rng.standard_normal(layer.fan_out) * 0.1
     check_network_gradients(model, rng.standard_normal((6, 4)), rng)
+
+
+def test_a_model_is_a_layer_and_nests():
+    rng = np.random.default_rng(5)
+    block = Sequential([Dense(4, 5, rng=rng), Tanh(), Dense(5, 4, rng=rng)])
+    model = Sequential([Dense(3, 4, rng=rng), ReLU(), block, Sigmoid(), Dense(4, 2, rng=rng)])
+    assert isinstance(model, Layer)
+    assert [name for name, _, _ in model.parameters()] == [
+        "0.W", "0.b", "2.0.W", "2.0.b", "2.2.W", "2.2.b", "4.W", "4.b"
+    ]
+    assert model.num_parameters() == 16 + (25 + 24) + 10
+    check_network_gradients(model, rng.standard_normal((6, 3)), rng)
+    # Trained as a whole, the nested parameters move too.
+    X = rng.standard_normal((20, 3))
+    before = block[0].params["W"].copy()
+    fit(model, "cross_entropy", SGD(model, lr=0.5), X, (X[:, 0] > 0).astype(int),
+        epochs=2, batch_size=5, rng=0)
+    assert not np.array_equal(block[0].params["W"], before)
+    assert "  (2) Sequential(\n      (0) Dense(4 -> 5)  25 params\n" in repr(model)
 
 
 def test_backward_through_dropout_with_a_fixed_mask():
@@ -119,7 +141,7 @@ def test_backward_skips_the_input_gradient_of_the_first_layer():
         [SpyDropout(0.2, rng=0), SpyDense(3, 4, rng=0), ReLU(), SpyDense(4, 2, rng=0)]
     )
     model.forward(np.ones((5, 3)))
-    assert model.backward(np.ones((5, 2))) is None
+    assert model.backward(np.ones((5, 2)), need_input_grad=False) is None
     assert calls == [(4, True), (3, False)]  # the leading dropout is not visited
     calls.clear()
     assert model.backward(np.ones((5, 2)), need_input_grad=True).shape == (5, 3)
