@@ -19,7 +19,7 @@ With ``weight_decay`` :math:`\lambda > 0` (L2 regularization), every rule uses
 :math:`g + \lambda\theta` in place of :math:`g`, as ``torch.optim`` does.
 
 Optimizers update the parameter arrays *in place* with NumPy's ``out=``
-arguments and buffers allocated once, so a training step allocates nothing.
+arguments and buffers allocated once, so an optimizer step allocates nothing.
 They take either a model (anything with ``parameters()``, such as
 :class:`nnbook.network.Sequential`) or an iterable of ``(name, value, grad)``
 triples. A model whose parameters live in one contiguous vector

@@ -423,3 +423,24 @@ def test_steps_to_reach_on_momentum_which_overshoots():
 def test_steps_to_reach_checks(args, match):
     with pytest.raises(ValueError, match=match):
         steps_to_reach(*args)
+
+
+@pytest.mark.parametrize("cls", [SGD, Momentum, AdaGrad, RMSProp, Adam])
+def test_an_optimizer_step_allocates_no_array(cls):
+    """The README's claim: the update runs in buffers made once (a parameter array
+    here is 38 kB; a step may allocate a few Python objects, no array)."""
+    import tracemalloc
+
+    from nnbook.network import mlp
+
+    model = mlp([64, 128, 10], rng=0, dtype=np.float32)
+    opt = cls(model, lr=1e-3, weight_decay=1e-4)
+    opt.step()  # buffers made on first use are made now
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        opt.step()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4096, f"{cls.__name__}.step allocated {peak} bytes"
