@@ -520,7 +520,7 @@ def softmax(x, axis: int = -1) -> np.ndarray:
 
     Parameters
     ----------
-    x : array_like, at least 1-d, e.g. ``(n_samples, n_classes)``
+    x : array_like, at least 1-d, e.g. ``(n_samples, num_classes)``
         Real, finite logits (float32, float64 or integer).
     axis : int, default -1
         The axis of the classes.
@@ -835,7 +835,7 @@ class Softmax(_Activation):
     Parameters
     ----------
     axis : int, default -1
-        The axis of the classes; input ``(n_samples, n_classes)`` with the default.
+        The axis of the classes; input ``(n_samples, num_classes)`` with the default.
 
     Notes
     -----

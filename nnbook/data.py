@@ -3,9 +3,8 @@ r"""Data sets and data handling for the chapters.
 Everything a chapter needs before the first forward pass:
 
 * data sets: the 8x8 handwritten digits (:func:`load_digits`), two-dimensional
-  toy classification problems (:func:`make_moons`, :func:`make_circles`,
-  :func:`make_spirals`, :func:`make_blobs`) and noisy one-dimensional curves for
-  regression (:func:`make_regression_1d`);
+  toy classification problems (:func:`make_moons`, :func:`make_circles`) and
+  noisy one-dimensional curves for regression (:func:`make_regression_1d`);
 * splitting and scaling: :func:`train_test_split` (stratified by class),
   :func:`standardize` and the :class:`Standardizer` behind it;
 * encoding and batching: :func:`one_hot` and :func:`minibatches`.
@@ -43,11 +42,9 @@ from ._validation import (
 __all__ = [
     "Standardizer",
     "load_digits",
-    "make_blobs",
     "make_circles",
     "make_moons",
     "make_regression_1d",
-    "make_spirals",
     "minibatches",
     "one_hot",
     "regression_function",
@@ -96,19 +93,6 @@ def _check_n_samples(n_samples, minimum: int = 1) -> int:
     if n < minimum:
         raise ValueError(f"n_samples must be at least {minimum}, got {n}")
     return n
-
-
-def _check_class_counts(n_samples, n_classes) -> tuple[int, int]:
-    """Validate ``n_classes`` (>= 2) and ``n_samples`` (>= n_classes); return both."""
-    n_classes = check_positive_int(n_classes, "n_classes")
-    if n_classes < 2:
-        raise ValueError(f"n_classes must be at least 2, got {n_classes}")
-    return _check_n_samples(n_samples, n_classes), n_classes
-
-
-# ---------------------------------------------------------------------------
-# Data sets
-# ---------------------------------------------------------------------------
 
 
 def load_digits(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
@@ -254,148 +238,6 @@ def make_circles(
     return X.astype(dt), y.astype(np.int64)
 
 
-def _class_sizes(n: int, n_classes: int) -> np.ndarray:
-    """Split ``n`` samples as evenly as possible; the first classes get one more."""
-    return n // n_classes + (np.arange(n_classes) < n % n_classes)
-
-
-def make_spirals(
-    n_samples: int = 300,
-    n_classes: int = 2,
-    noise: float = 0.05,
-    rng=None,
-    dtype=np.float64,
-    turns: float = 1.0,
-) -> tuple[np.ndarray, np.ndarray]:
-    r"""Interleaved spiral arms, one per class (the "spiral" problem).
-
-    Sample :math:`j` of class :math:`k` (of :math:`n_k` samples) sits at
-    position :math:`s = j / n_k \in [0, 1)` along its arm:
-
-    .. math::
-
-        r = 0.1 + 0.9\, s, \qquad
-        \theta = \frac{2\pi k}{K} + 2\pi \cdot \mathrm{turns} \cdot s, \qquad
-        x = (r \cos\theta,\; r \sin\theta) + \varepsilon,\quad
-        \varepsilon \sim \mathcal{N}(0, \mathrm{noise}^2 I),
-
-    so the :math:`K` arms start near the origin, rotated by :math:`2\pi/K`
-    from one another, and wind outwards to radius 1. A network needs several
-    hidden units (and a non-linear activation) to separate them. The samples
-    are returned in random order.
-
-    Parameters
-    ----------
-    n_samples : int, optional
-        Total number of points, split as evenly as possible between the
-        classes (at least ``n_classes``).
-    n_classes : int, optional
-        Number of arms, >= 2 (2 and 3 are the classic variants).
-    noise : float, optional
-        Standard deviation of the Gaussian noise added to both coordinates,
-        >= 0 (the arms are about :math:`\pi r / K` apart at radius :math:`r`).
-    rng : numpy.random.Generator, int or None, optional
-        Source of randomness.
-    dtype : {numpy.float64, numpy.float32}, optional
-        Floating dtype of ``X``.
-    turns : float, optional
-        How many full turns each arm winds, > 0.
-
-    Returns
-    -------
-    X : numpy.ndarray of shape (n_samples, 2)
-    y : numpy.ndarray of shape (n_samples,), int64 labels 0 to n_classes - 1
-
-    Examples
-    --------
-    >>> X, y = make_spirals(300, n_classes=3, noise=0.0, rng=0)
-    >>> X.shape, np.bincount(y).tolist()
-    ((300, 2), [100, 100, 100])
-    >>> r = np.hypot(X[:, 0], X[:, 1])
-    >>> bool(np.isclose(r.min(), 0.1) and r.max() < 1.0)
-    True
-    """
-    n, n_classes = _check_class_counts(n_samples, n_classes)
-    noise = check_scalar(noise, "noise", low=0.0)
-    turns = check_scalar(turns, "turns", low=0.0, low_inclusive=False)
-    dt = float_dtype(dtype)
-    gen = as_generator(rng)
-
-    sizes = _class_sizes(n, n_classes)
-    y = np.repeat(np.arange(n_classes, dtype=np.int64), sizes)
-    starts = np.cumsum(sizes) - sizes
-    s = (np.arange(n) - starts[y]) / sizes[y]  # position along the arm, in [0, 1)
-    r = 0.1 + 0.9 * s
-    theta = 2 * np.pi * y / n_classes + 2 * np.pi * turns * s
-    X = np.column_stack([r * np.cos(theta), r * np.sin(theta)])
-    X += noise * gen.standard_normal(X.shape)
-    perm = gen.permutation(n)
-    return X[perm].astype(dt), y[perm]
-
-
-def make_blobs(
-    n_samples: int = 300,
-    n_classes: int = 3,
-    noise: float = 0.5,
-    rng=None,
-    dtype=np.float64,
-    radius: float = 2.0,
-) -> tuple[np.ndarray, np.ndarray]:
-    r"""Gaussian blobs, one per class, with centers evenly spaced on a circle.
-
-    .. math::
-
-        \mu_k = \mathrm{radius}\,\bigl(\cos\tfrac{2\pi k}{K},\; \sin\tfrac{2\pi k}{K}\bigr),
-        \qquad x \sim \mathcal{N}(\mu_k, \mathrm{noise}^2 I)
-        \text{ for a sample of class } k.
-
-    The centers are fixed (only the noise is random), so figures look alike
-    from seed to seed; with small ``noise`` the classes are linearly
-    separable, a first problem for softmax regression. The samples are
-    returned in random order.
-
-    Parameters
-    ----------
-    n_samples : int, optional
-        Total number of points, split as evenly as possible between the
-        classes (at least ``n_classes``).
-    n_classes : int, optional
-        Number of blobs, >= 2.
-    noise : float, optional
-        Standard deviation of each blob, >= 0.
-    rng : numpy.random.Generator, int or None, optional
-        Source of randomness.
-    dtype : {numpy.float64, numpy.float32}, optional
-        Floating dtype of ``X``.
-    radius : float, optional
-        Distance of each center from the origin, > 0.
-
-    Returns
-    -------
-    X : numpy.ndarray of shape (n_samples, 2)
-    y : numpy.ndarray of shape (n_samples,), int64 labels 0 to n_classes - 1
-
-    Examples
-    --------
-    >>> X, y = make_blobs(400, n_classes=4, noise=0.0, rng=0)
-    >>> np.round(X[y == 1][0], 6).tolist()
-    [0.0, 2.0]
-    """
-    n, n_classes = _check_class_counts(n_samples, n_classes)
-    noise = check_scalar(noise, "noise", low=0.0)
-    radius = check_scalar(radius, "radius", low=0.0, low_inclusive=False)
-    dt = float_dtype(dtype)
-    gen = as_generator(rng)
-
-    angles = 2 * np.pi * np.arange(n_classes) / n_classes
-    centers = radius * np.column_stack([np.cos(angles), np.sin(angles)])
-    y = np.repeat(np.arange(n_classes, dtype=np.int64), _class_sizes(n, n_classes))
-    X = centers[y] + noise * gen.standard_normal((n, 2))
-    perm = gen.permutation(n)
-    return X[perm].astype(dt), y[perm]
-
-
-# name -> (function, default x range); the formulas are tabled in regression_function
 _REGRESSION_FUNCTIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], tuple[float, float]]] = {
     "linear": (lambda x: 2.0 * x - 1.0, (0.0, 1.0)),
     "sin": (lambda x: np.sin(2.0 * np.pi * x), (0.0, 1.0)),
