@@ -172,13 +172,13 @@ class BatchNorm1d(Layer):
         \hat x_{ij} = \frac{x_{ij} - \mu_j}{\sqrt{\sigma_j^2 + \varepsilon}}, \qquad
         y_{ij} = \gamma_j \hat x_{ij} + \beta_j
 
-    and running estimates are updated as in PyTorch, with the *unbiased*
-    variance :math:`s_j^2 = \frac{n}{n-1}\sigma_j^2`:
+    and running estimates are updated as exponential moving averages, with
+    the *unbiased* variance :math:`s_j^2 = \frac{n}{n-1}\sigma_j^2` as in PyTorch:
 
     .. math::
 
-        \bar\mu_j \leftarrow (1 - m)\,\bar\mu_j + m\,\mu_j, \qquad
-        \bar\sigma_j^2 \leftarrow (1 - m)\,\bar\sigma_j^2 + m\, s_j^2
+        \bar\mu_j \leftarrow m\,\bar\mu_j + (1 - m)\,\mu_j, \qquad
+        \bar\sigma_j^2 \leftarrow m\,\bar\sigma_j^2 + (1 - m)\, s_j^2
 
     In evaluation mode the running estimates replace the batch statistics. The
     backward pass in training mode accounts for the batch statistics depending
@@ -199,7 +199,9 @@ class BatchNorm1d(Layer):
     num_features : int, >= 1
         Width of the input (and output).
     momentum : float in [0, 1]
-        Weight :math:`m` of the current batch in the running estimates.
+        Weight :math:`m` of the past in the running estimates, as in
+        :class:`~nnbook.optim.Momentum` (and Keras); PyTorch's ``momentum`` is
+        :math:`1 - m`, the weight of the current batch.
     eps : float, > 0
         :math:`\varepsilon`, added to the variance.
     dtype : float32 or float64
@@ -224,7 +226,7 @@ class BatchNorm1d(Layer):
 
     _caches = ("_cache",)
 
-    def __init__(self, num_features, momentum=0.1, eps=1e-5, dtype=np.float64) -> None:
+    def __init__(self, num_features, momentum=0.9, eps=1e-5, dtype=np.float64) -> None:
         super().__init__()
         self.num_features = check_positive_int(num_features, "num_features")
         self.momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0)
@@ -254,10 +256,10 @@ class BatchNorm1d(Layer):
             var = np.mean(np.square(x_hat), axis=0)
             inv_std = 1.0 / np.sqrt(var + self.eps)
             m = self.momentum
-            self.running_mean *= 1.0 - m
-            self.running_mean += m * mean
-            self.running_var *= 1.0 - m
-            self.running_var += (m * n / (n - 1)) * var
+            self.running_mean *= m
+            self.running_mean += (1.0 - m) * mean
+            self.running_var *= m
+            self.running_var += ((1.0 - m) * n / (n - 1)) * var
         else:
             x_hat = x - self.running_mean
             inv_std = 1.0 / np.sqrt(self.running_var + self.eps)

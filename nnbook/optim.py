@@ -10,7 +10,7 @@ number):
 :class:`Momentum`   :math:`v \leftarrow \beta v + g,\ \theta \leftarrow \theta - \eta v`
 :class:`AdaGrad`    :math:`s \leftarrow s + g^2,\
                     \theta \leftarrow \theta - \eta\, g / (\sqrt{s} + \varepsilon)`
-:class:`RMSProp`    :math:`v \leftarrow \beta v + (1-\beta) g^2,\
+:class:`RMSProp`    :math:`v \leftarrow \rho v + (1-\rho) g^2,\
                     \theta \leftarrow \theta - \eta\, g / (\sqrt{v} + \varepsilon)`
 :class:`Adam`       bias-corrected first and second moments (see the class)
 ==================  ==========================================================
@@ -236,32 +236,33 @@ class Momentum(Optimizer):
     ----------
     params, lr, weight_decay
         As for :class:`Optimizer`.
-    beta : float in [0, 1)
-        Momentum :math:`\beta`; 0 gives plain SGD.
+    momentum : float in [0, 1)
+        The momentum coefficient :math:`\beta`, the weight of the past
+        velocity; 0 gives plain SGD.
 
     Examples
     --------
     >>> w, g = np.array([1.0]), np.array([1.0])
-    >>> opt = Momentum([("w", w, g)], lr=0.1, beta=0.9)
+    >>> opt = Momentum([("w", w, g)], lr=0.1, momentum=0.9)
     >>> opt.step(); opt.step()  # v = 1, then v = 0.9 * 1 + 1 = 1.9
     >>> w  # 1 - 0.1 * 1 - 0.1 * 1.9
     array([0.71])
     """
 
-    def __init__(self, params, lr, beta=0.9, weight_decay=0.0) -> None:
+    def __init__(self, params, lr, momentum=0.9, weight_decay=0.0) -> None:
         super().__init__(params, lr, weight_decay)
-        self.beta = check_scalar(beta, "beta", low=0.0, high=1.0, high_inclusive=False)
+        self.momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0, high_inclusive=False)
         self.velocity = self._state()
 
     def _update(self, i, value, grad, tmp) -> None:
         v = self.velocity[i]
-        v *= self.beta
+        v *= self.momentum
         v += grad
         np.multiply(v, self._lr, out=tmp)
         value -= tmp
 
     def _settings(self) -> str:
-        return f"lr={self.lr:g}, beta={self.beta:g}"
+        return f"lr={self.lr:g}, momentum={self.momentum:g}"
 
 
 class AdaGrad(Optimizer):
@@ -307,11 +308,11 @@ class AdaGrad(Optimizer):
 class RMSProp(Optimizer):
     r"""RMSProp: AdaGrad with an exponential moving average of squared gradients.
 
-    As ``torch.optim.RMSprop(alpha=beta)`` (not centered, no momentum):
+    As ``torch.optim.RMSprop(alpha=rho)`` (not centered, no momentum):
 
     .. math::
 
-        v \leftarrow \beta v + (1 - \beta) g^2, \qquad
+        v \leftarrow \rho v + (1 - \rho) g^2, \qquad
         \theta \leftarrow \theta - \eta\, \frac{g}{\sqrt{v} + \varepsilon},
         \qquad v_0 = 0
 
@@ -319,35 +320,35 @@ class RMSProp(Optimizer):
     ----------
     params, lr, weight_decay
         As for :class:`Optimizer`.
-    beta : float in [0, 1)
-        Decay rate :math:`\beta` of the average.
+    rho : float in [0, 1)
+        Decay rate :math:`\rho` of the average.
     eps : float, > 0
 
     Examples
     --------
     >>> w, g = np.array([1.0]), np.array([2.0])
-    >>> opt = RMSProp([("w", w, g)], lr=0.01, beta=0.99)
+    >>> opt = RMSProp([("w", w, g)], lr=0.01, rho=0.99)
     >>> opt.step()  # v = 0.01 * 4 = 0.04: w = 1 - 0.01 * 2 / 0.2
     >>> np.round(w, 6)
     array([0.9])
     """
 
-    def __init__(self, params, lr, beta=0.99, eps=1e-8, weight_decay=0.0) -> None:
+    def __init__(self, params, lr, rho=0.99, eps=1e-8, weight_decay=0.0) -> None:
         super().__init__(params, lr, weight_decay)
-        self.beta = check_scalar(beta, "beta", low=0.0, high=1.0, high_inclusive=False)
+        self.rho = check_scalar(rho, "rho", low=0.0, high=1.0, high_inclusive=False)
         self.eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
         self.square_avg = self._state()
 
     def _update(self, i, value, grad, tmp) -> None:
         v = self.square_avg[i]
-        v *= self.beta
+        v *= self.rho
         np.square(grad, out=tmp)
-        tmp *= 1.0 - self.beta
+        tmp *= 1.0 - self.rho
         v += tmp
         _adaptive_step(value, grad, v, self.eps, self._lr, tmp)
 
     def _settings(self) -> str:
-        return f"lr={self.lr:g}, beta={self.beta:g}, eps={self.eps:g}"
+        return f"lr={self.lr:g}, rho={self.rho:g}, eps={self.eps:g}"
 
 
 class Adam(Optimizer):
@@ -512,7 +513,7 @@ def gradient_descent(
         epochs of ``n`` steps pass ``lambda k: schedule(k // n)``. None
         keeps ``lr`` throughout.
     **kwargs
-        Further settings of the optimizer (``beta``, ``beta1``, ``eps``, ...).
+        Further settings of the optimizer (``momentum``, ``rho``, ``beta1``, ``eps``, ...).
 
     Returns
     -------

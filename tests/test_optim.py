@@ -50,14 +50,14 @@ def test_sgd_by_hand():
 
 def test_momentum_by_hand():
     # v = 1, 0.9 * 1 + 2 = 2.9, 0.9 * 2.9 - 1 = 1.61; w -= 0.1 v each time
-    assert run(Momentum, [1.0, 2.0, -1.0], lr=0.1, beta=0.9) == pytest.approx(
+    assert run(Momentum, [1.0, 2.0, -1.0], lr=0.1, momentum=0.9) == pytest.approx(
         [0.9, 0.61, 0.449], rel=1e-12
     )
 
 
-def test_momentum_with_beta_zero_is_sgd():
+def test_momentum_zero_is_sgd():
     grads = [0.3, -1.2, 2.0]
-    assert run(Momentum, grads, lr=0.05, beta=0.0) == run(SGD, grads, lr=0.05)
+    assert run(Momentum, grads, lr=0.05, momentum=0.0) == run(SGD, grads, lr=0.05)
 
 
 def test_adagrad_by_hand():
@@ -71,7 +71,7 @@ def test_adagrad_by_hand():
 def test_rmsprop_by_hand():
     # v = 0.01 * 4 = 0.04, then 0.99 * 0.04 + 0.01 * 4 = 0.0796
     first = 1 - 0.01 * 2 / (0.2 + 1e-8)
-    assert run(RMSProp, [2.0, 2.0], lr=0.01, beta=0.99, eps=1e-8) == pytest.approx(
+    assert run(RMSProp, [2.0, 2.0], lr=0.01, rho=0.99, eps=1e-8) == pytest.approx(
         [first, first - 0.01 * 2 / (math.sqrt(0.0796) + 1e-8)], rel=1e-12
     )
 
@@ -95,13 +95,13 @@ def reference_updates(name, w, grads, lr, wd, **s):
         if name == "sgd":
             w = w - lr * g
         elif name == "momentum":
-            state["v"] = s["beta"] * state["v"] + g
+            state["v"] = s["momentum"] * state["v"] + g
             w = w - lr * state["v"]
         elif name == "adagrad":
             state["s"] = state["s"] + g * g
             w = w - lr * g / (np.sqrt(state["s"]) + s["eps"])
         elif name == "rmsprop":
-            state["v"] = s["beta"] * state["v"] + (1 - s["beta"]) * g * g
+            state["v"] = s["rho"] * state["v"] + (1 - s["rho"]) * g * g
             w = w - lr * g / (np.sqrt(state["v"]) + s["eps"])
         else:
             state["m"] = s["beta1"] * state["m"] + (1 - s["beta1"]) * g
@@ -116,9 +116,9 @@ def reference_updates(name, w, grads, lr, wd, **s):
     ("name", "settings"),
     [
         ("sgd", {}),
-        ("momentum", {"beta": 0.8}),
+        ("momentum", {"momentum": 0.8}),
         ("adagrad", {"eps": 1e-3}),
-        ("rmsprop", {"beta": 0.9, "eps": 1e-3}),
+        ("rmsprop", {"rho": 0.9, "eps": 1e-3}),
         ("adam", {"beta1": 0.8, "beta2": 0.95, "eps": 1e-3}),
     ],
 )
@@ -203,10 +203,10 @@ def test_lr_is_settable_and_checked():
         (SGD, {"lr": -1.0}, "lr"),
         (SGD, {"lr": float("nan")}, "lr"),
         (SGD, {"lr": 0.1, "weight_decay": -1.0}, "weight_decay"),
-        (Momentum, {"lr": 0.1, "beta": 1.0}, "beta"),
-        (Momentum, {"lr": 0.1, "beta": -0.1}, "beta"),
+        (Momentum, {"lr": 0.1, "momentum": 1.0}, "momentum"),
+        (Momentum, {"lr": 0.1, "momentum": -0.1}, "momentum"),
         (AdaGrad, {"lr": 0.1, "eps": 0.0}, "eps"),
-        (RMSProp, {"lr": 0.1, "beta": 1.0}, "beta"),
+        (RMSProp, {"lr": 0.1, "rho": 1.0}, "rho"),
         (RMSProp, {"lr": 0.1, "eps": -1e-8}, "eps"),
         (Adam, {"beta1": 1.0}, "beta1"),
         (Adam, {"beta2": 1.5}, "beta2"),
@@ -398,7 +398,8 @@ def test_steps_to_reach_first_and_stay():
 def test_steps_to_reach_on_momentum_which_overshoots():
     # The heavy ball on f = x^2 / 2 swings through the minimum: it is near 0 early,
     # leaves again, and stays only later; plain descent never overshoots here.
-    mom = gradient_descent(lambda x: x, [1.0], lr=0.5, steps=200, optimizer="momentum", beta=0.9)
+    mom = gradient_descent(lambda x: x, [1.0], lr=0.5, steps=200, optimizer="momentum",
+                           momentum=0.9)
     first, stay = steps_to_reach(mom, [0.0], 0.05), steps_to_reach(mom, [0.0], 0.05, stay=True)
     assert first < stay
     distance = np.abs(mom[:, 0])

@@ -40,3 +40,24 @@ def test_divergence_is_one_error_everywhere():
     with pytest.raises(DivergenceError, match="diverged at step") as caught:
         gradient_descent(lambda x: 2 * x, [1.0], lr=1.5, steps=2000)
     assert caught.value.epoch == 1024 and isinstance(caught.value, FloatingPointError)
+
+
+def test_beta_has_one_meaning():
+    """beta is smooth L1's threshold only; momentum is the weight of the past wherever
+    it appears; RMSProp's decay is rho; Adam keeps beta1 and beta2 (its own pair)."""
+    import numpy as np
+
+    from nnbook.layers import BatchNorm1d
+    from nnbook.losses import smooth_l1
+    from nnbook.optim import Adam, Momentum, RMSProp
+
+    params = inspect.signature
+    assert "momentum" in params(Momentum).parameters and "beta" not in params(Momentum).parameters
+    assert "rho" in params(RMSProp).parameters and "beta" not in params(RMSProp).parameters
+    assert {"beta1", "beta2"} <= set(params(Adam).parameters)
+    assert "beta" in params(smooth_l1).parameters
+    # BatchNorm's momentum weighs the past, as Momentum's does: after one batch of
+    # mean 2 from a running mean of 0, momentum 0.75 leaves 0.25 * 2.
+    bn = BatchNorm1d(1, momentum=0.75)
+    bn.forward(np.array([[0.0], [4.0]]))
+    assert bn.running_mean[0] == 0.5
