@@ -7,6 +7,7 @@ One module per concept of the course notes, each readable top to bottom:
 - :mod:`nnbook.losses` — loss functions (损失函数)
 - :mod:`nnbook.regularization` — L1, L2 and dropout (正则项)
 - :mod:`nnbook.layers`, :mod:`nnbook.network` — dense layers, batch norm, networks
+- :mod:`nnbook.diagnostics` — signal sizes, dead units and FLOPs, layer by layer
 - :mod:`nnbook.optim` — gradient descent and its variants (优化算法)
 - :mod:`nnbook.train` — the training loop
 - :mod:`nnbook.gradcheck` — finite-difference gradient checks
@@ -16,6 +17,7 @@ One module per concept of the course notes, each readable top to bottom:
 
 from . import (
     activations,
+    diagnostics,
     gradcheck,
     init,
     layers,
@@ -26,8 +28,9 @@ from . import (
     regularization,
     train,
 )
+from .diagnostics import activation_statistics, forward_flops
 from .layers import BatchNorm1d, Dense
-from .network import Sequential, activation_statistics, forward_flops, mlp
+from .network import Sequential, mlp
 from .optim import SGD, AdaGrad, Adam, Momentum, RMSProp
 from .train import DivergenceError, History, evaluate, fit
 
@@ -46,6 +49,7 @@ __all__ = [
     "Sequential",
     "activation_statistics",
     "activations",
+    "diagnostics",
     "evaluate",
     "fit",
     "forward_flops",

@@ -61,6 +61,7 @@ __all__ = [
     "plot_functions",
     "plot_gradient_field",
     "plot_histograms",
+    "plot_history",
     "plot_nested_sets",
     "use_style",
 ]
@@ -983,4 +984,59 @@ def plot_histograms(
         if title is not None:
             ax.set_title(title)
         ax.legend()
+    return ax
+
+
+def plot_history(history, ax=None) -> Axes:
+    """A :class:`~nnbook.train.History`: losses (left axis) and accuracies (right, dashed).
+
+    With a penalty the training curve is ``loss`` (data loss + penalty),
+    labelled so. ``batch_loss`` is not drawn: plot it directly, e.g.
+    ``plt.plot(history.batch_loss)``.
+
+    Parameters
+    ----------
+    history : nnbook.train.History
+        What :func:`~nnbook.train.fit` measured.
+    ax : matplotlib.axes.Axes or None
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes holding the losses.
+
+    Examples
+    --------
+    >>> from nnbook.train import History
+    >>> ax = plot_history(History(loss=[0.9, 0.5], val_loss=[1.0, 0.7], lr=[0.1, 0.1]))
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['training loss', 'validation loss']
+    >>> plt.close(ax.figure)
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    x = np.arange(1, history.epochs + 1)
+    labels = {
+        "loss": "training loss (data + penalty)" if history.penalty else "training loss",
+        "val_loss": "validation loss",
+        "running_accuracy": "training accuracy (on the fly)",
+        "val_accuracy": "validation accuracy",
+    }
+    handles = []
+    for name in ("loss", "val_loss"):
+        if getattr(history, name):
+            handles += ax.plot(x, getattr(history, name), marker=".", label=labels[name])
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    if history.running_accuracy or history.val_accuracy:
+        right = ax.twinx()
+        for name, color in (("running_accuracy", "C2"), ("val_accuracy", "C3")):
+            if getattr(history, name):
+                handles += right.plot(
+                    x, getattr(history, name), "--", color=color, label=labels[name]
+                )
+        right.set_ylabel("accuracy")
+    ax.legend(handles=handles, loc="center right")
+    ax.set_title("training history")
     return ax

@@ -137,52 +137,6 @@ class History:
             parts.append(f"lr={self.lr[-1]:.1e}")
         return f"History({', '.join(parts)})"
 
-    def plot(self, ax=None):
-        """Loss curves (left axis) and accuracy curves (right axis, dashed) against epochs.
-
-        With a penalty the training curve is ``loss`` (data loss + penalty),
-        labelled so. ``batch_loss`` is not drawn: plot it directly, e.g.
-        ``plt.plot(history.batch_loss)``.
-
-        Parameters
-        ----------
-        ax : matplotlib.axes.Axes or None
-            Where to draw; a new figure when None.
-
-        Returns
-        -------
-        matplotlib.axes.Axes
-            The axes holding the losses.
-        """
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots()
-        x = np.arange(1, self.epochs + 1)
-        labels = {
-            "loss": "training loss (data + penalty)" if self.penalty else "training loss",
-            "val_loss": "validation loss",
-            "running_accuracy": "training accuracy (on the fly)",
-            "val_accuracy": "validation accuracy",
-        }
-        handles = []
-        for name in ("loss", "val_loss"):
-            if getattr(self, name):
-                handles += ax.plot(x, getattr(self, name), marker=".", label=labels[name])
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("loss")
-        if self.running_accuracy or self.val_accuracy:
-            right = ax.twinx()
-            for name, color in (("running_accuracy", "C2"), ("val_accuracy", "C3")):
-                if getattr(self, name):
-                    handles += right.plot(
-                        x, getattr(self, name), "--", color=color, label=labels[name]
-                    )
-            right.set_ylabel("accuracy")
-        ax.legend(handles=handles, loc="center right")
-        ax.set_title("training history")
-        return ax
-
 
 def check_output_layer(model, loss) -> None:
     """Raise a ValueError if ``model``'s output layer does not produce what ``loss`` expects.

@@ -9,6 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnbook.activations import ACTIVATION_NAMES, get_activation
+from nnbook.diagnostics import (
+    ActivationStatistics,
+    SignalStatistics,
+    activation_statistics,
+    forward_flops,
+    signal_statistics,
+)
 from nnbook.gradcheck import numerical_gradient
 from nnbook.layers import (
     BatchNorm1d,
@@ -22,15 +29,7 @@ from nnbook.layers import (
     Softmax,
     Tanh,
 )
-from nnbook.network import (
-    ActivationStatistics,
-    Sequential,
-    SignalStatistics,
-    activation_statistics,
-    forward_flops,
-    mlp,
-    signal_statistics,
-)
+from nnbook.network import Sequential, mlp
 from nnbook.optim import SGD
 from nnbook.train import fit
 

@@ -13,6 +13,7 @@ from nnbook.layers import BatchNorm1d, Dense, Sigmoid
 from nnbook.losses import cross_entropy, get_loss, mse
 from nnbook.network import Sequential, mlp
 from nnbook.optim import SGD, Adam, step_decay
+from nnbook.plotting import plot_history
 from nnbook.regularization import l1_penalty, l2_penalty
 from nnbook.train import DivergenceError, History, evaluate, fit
 
@@ -281,7 +282,7 @@ def test_history_repr_and_plot():
         "History(epochs=2, loss=0.5000, running_accuracy=0.7500, val_loss=0.6000, "
         "val_accuracy=0.7000, lr=1.0e-02)"
     )
-    ax = history.plot()
+    ax = plot_history(history)
     assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "loss"
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert labels == [
@@ -710,7 +711,7 @@ def test_penalty_in_repr_verbose_line_and_plot(capsys):
     assert repr(History(loss=[0.5], penalty=[0.25], lr=[0.1])) == (
         "History(epochs=1, loss=0.5000, penalty=0.2500, lr=1.0e-01)"
     )
-    ax = History(loss=[0.5, 0.4], val_loss=[0.6, 0.5], penalty=[0.1, 0.1]).plot()
+    ax = plot_history(History(loss=[0.5, 0.4], val_loss=[0.6, 0.5], penalty=[0.1, 0.1]))
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert labels == ["training loss (data + penalty)", "validation loss"]
     import matplotlib.pyplot as plt
