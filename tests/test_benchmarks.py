@@ -17,3 +17,4 @@ def test_mlp_benchmark_quick_run_prints_its_table():
     assert result.returncode == 0, result.stderr
     assert "implementation" in result.stdout and "nnbook" in result.stdout
     assert "scikit-learn" in result.stdout
+    assert "nnbook's matrix products alone" in result.stdout
