@@ -28,9 +28,10 @@ triples. A model whose parameters live in one contiguous vector
 A schedule is a callable ``schedule(epoch) -> lr`` (epochs counted from 0);
 :func:`nnbook.train.fit` sets ``optimizer.lr = schedule(epoch)`` before each
 epoch. :func:`gradient_descent` runs an optimizer on a function of a small
-vector and returns its trajectory, for contour plots (its ``schedule`` is
-applied before each *step*); :func:`steps_to_reach` counts the steps a
-trajectory needs to get, or to stay, within a tolerance of a target.
+vector and returns its trajectory, for contour plots (each of its steps is an
+epoch of full-batch descent, so its ``schedule`` is applied before each
+step); :func:`steps_to_reach` counts the steps a trajectory needs to get, or
+to stay, within a tolerance of a target.
 """
 
 from __future__ import annotations
@@ -505,13 +506,13 @@ def gradient_descent(
     optimizer : str or Optimizer subclass
         See :func:`get_optimizer`.
     schedule : callable or None
-        ``schedule(k) -> lr`` with the step :math:`k = 0, 1, \dots` counted
-        from 0, set as the optimizer's rate before each step, as
-        :func:`nnbook.train.fit` does before each epoch (so ``lr`` only
-        builds the optimizer). A :class:`Schedule` such as
-        ``step_decay(0.1, step_size=50)`` counts steps here, not epochs; for
-        epochs of ``n`` steps pass ``lambda k: schedule(k // n)``. None
-        keeps ``lr`` throughout.
+        ``schedule(epoch) -> lr``, set as the optimizer's rate before each
+        epoch, as in :func:`nnbook.train.fit` (so ``lr`` only builds the
+        optimizer). Each step here is one epoch of full-batch descent, so a
+        :class:`Schedule` such as ``step_decay(0.1, step_size=50)`` sees the
+        step :math:`k = 0, 1, \dots` as its epoch; to simulate epochs of ``n``
+        minibatch steps, pass ``lambda k: schedule(k // n)``. None keeps ``lr``
+        throughout.
     **kwargs
         Further settings of the optimizer (``momentum``, ``rho``, ``beta1``, ``eps``, ...).
 
