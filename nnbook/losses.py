@@ -672,10 +672,11 @@ class Loss:
     expects : {"logits", "probabilities", "values"}
         What the prediction is: raw scores (the loss applies softmax or the
         sigmoid itself), probabilities in [0, 1], or real values (regression).
-    labels : {"argmax", "positive", "above_half"} or None
-        How an output becomes class labels: the largest of the K scores, a
-        single logit above 0, a single probability above 0.5; None for
-        regression.
+    labels : {"argmax", "threshold"} or None
+        How an output becomes class labels: the largest of the K scores, or a
+        single output above the threshold of what it is (a logit above 0, a
+        probability above 0.5, as :func:`nnbook.metrics.predicted_labels`
+        decides); None for regression.
 
     Examples
     --------
@@ -742,9 +743,9 @@ _LOSSES = {
         Loss("cross_entropy", cross_entropy, cross_entropy_grad, "logits", "argmax",
              _check_classification, _cross_entropy_kernel),
         Loss("binary_cross_entropy", binary_cross_entropy, binary_cross_entropy_grad,
-             "probabilities", "above_half", _check_probabilities, _binary_cross_entropy_kernel),
+             "probabilities", "threshold", _check_probabilities, _binary_cross_entropy_kernel),
         Loss("binary_cross_entropy_with_logits", binary_cross_entropy_with_logits,
-             binary_cross_entropy_with_logits_grad, "logits", "positive",
+             binary_cross_entropy_with_logits_grad, "logits", "threshold",
              _check_binary_logits, _binary_cross_entropy_with_logits_kernel),
         Loss("mae", mae, mae_grad, "values", None, _check_regression, _mae_kernel),
         Loss("mse", mse, mse_grad, "values", None, _check_regression, _mse_kernel),

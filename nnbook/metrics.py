@@ -21,8 +21,9 @@ from ._validation import as_labels, check_num_classes, describe
 
 __all__ = ["accuracy", "confusion_matrix", "predicted_labels"]
 
-# What one output per sample is, and the threshold above which it means class 1.
-_THRESHOLDS = {"logits": 0.0, "probabilities": 0.5}
+#: What one output per sample is, and the threshold above which it means class 1
+#: (also what nnbook.train.fit uses, by what the loss expects).
+THRESHOLDS = {"logits": 0.0, "probabilities": 0.5}
 
 
 def predicted_labels(prediction, output: str | None = None) -> np.ndarray:
@@ -67,7 +68,7 @@ def predicted_labels(prediction, output: str | None = None) -> np.ndarray:
     >>> predicted_labels(z[:2], output="probabilities").tolist()
     [0, 1]
     """
-    if output is not None and output not in _THRESHOLDS:
+    if output is not None and output not in THRESHOLDS:
         raise ValueError(f"output must be 'logits', 'probabilities' or None, got {output!r}")
     arr = np.asarray(prediction)
     if arr.dtype.kind not in "biuf":
@@ -95,7 +96,7 @@ def predicted_labels(prediction, output: str | None = None) -> np.ndarray:
             f"prediction holds values outside [0, 1] (min {arr.min():g}, max {arr.max():g}); "
             "expected probabilities (or say output='logits')"
         )
-    return (arr > _THRESHOLDS[output]).astype(np.int64)
+    return (arr > THRESHOLDS[output]).astype(np.int64)
 
 
 def _labels_pair(prediction, target, output) -> tuple[np.ndarray, np.ndarray]:

@@ -35,6 +35,7 @@ from .activations import Sigmoid, Softmax
 from .base import DivergenceError
 from .layers import BatchNorm1d, Dense
 from .losses import Loss, get_loss
+from .metrics import THRESHOLDS
 from .network import Sequential
 from .regularization import l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_grad
 
@@ -44,9 +45,6 @@ __all__ = ["DivergenceError", "History", "check_output_layer", "evaluate", "fit"
 #: ones batch by batch (see fit).
 _GATHER_PER_EPOCH_BYTES = 8 * 2**20
 
-# How an output becomes class labels (Loss.labels): the argmax of K scores, or a
-# threshold on one output (a logit above 0, a probability above 0.5).
-_THRESHOLDS = {"positive": 0.0, "above_half": 0.5}
 
 # Weight penalties fit accepts: kind -> (value, gradient), from nnbook.regularization.
 _PENALTIES = {
@@ -212,22 +210,21 @@ def _prepare(model, loss: Loss, X, y, xname: str, yname: str):
     return X, y, labels
 
 
-def _predict_into(rule, out: np.ndarray, dest: np.ndarray) -> None:
-    """Class predictions of ``out`` by ``Loss.labels`` written into ``dest`` (no allocation)."""
-    if rule == "argmax":
+def _predict_into(loss: Loss, out: np.ndarray, dest: np.ndarray) -> None:
+    """Class predictions of ``out`` by ``loss.labels`` written into ``dest`` (no allocation)."""
+    if loss.labels == "argmax":
         np.argmax(out, axis=1, out=dest)
-    else:
-        np.greater(out, _THRESHOLDS[rule], out=dest)
+    else:  # one output per sample, thresholded by what it is (logit or probability)
+        np.greater(out, THRESHOLDS[loss.expects], out=dest)
 
 
 def _evaluate(model, loss: Loss, X, y, labels) -> tuple[float, float | None]:
     out = model.predict(X)
     value = float(loss.value_and_grad(out, y, check=False)[0])
-    rule = loss.labels
-    if rule is None:
+    if loss.labels is None:
         return value, None
     pred = np.empty(labels.shape, dtype=labels.dtype)
-    _predict_into(rule, out, pred)
+    _predict_into(loss, out, pred)
     return value, float(np.count_nonzero(pred == labels) / labels.size)
 
 
@@ -526,7 +523,7 @@ def fit(
         else:
             bar = tqdm(total=epochs, unit="epoch", file=sys.stdout, leave=True)
     history = History()
-    rule = loss.labels
+    classify = loss.labels is not None
     n = len(X)
     # Shuffled batches are gathered into buffers allocated once. A small data set
     # is gathered in one call per epoch (fewer calls); a large one batch by batch,
@@ -583,8 +580,8 @@ def fit(
                 total += value * len(out)
                 record(value)
                 step()
-                if rule is not None:
-                    _predict_into(rule, out, predicted[start:stop])
+                if classify:
+                    _predict_into(loss, out, predicted[start:stop])
         seconds = time.perf_counter() - started
         epoch_loss = total / n
         # Finite parameters are checked before they leave the loop (validation, return):
@@ -617,7 +614,7 @@ def fit(
         history.lr.append(float(optimizer.lr))
         if penalize is not None:
             history.penalty.append(penalty_total / n)
-        if rule is not None:
+        if classify:
             np.take(labels, order, axis=0, out=labels_epoch, mode="clip")
             history.running_accuracy.append(
                 float(np.count_nonzero(predicted == labels_epoch) / labels.size)
