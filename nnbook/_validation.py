@@ -9,7 +9,7 @@ messages consistent:
   :func:`check_same_length`, :func:`check_num_classes`, :func:`check_axis`;
 - scalars and settings: :func:`check_scalar`, :func:`check_positive_int`,
   :func:`check_interval`, :func:`float_dtype`, :func:`as_generator`;
-- names: :func:`lookup`, behind ``get_initializer``, ``get_activation``,
+- names: :func:`lookup`, behind ``get_activation``, ``get_initializer``,
   ``get_loss`` and ``get_optimizer``.
 """
 

@@ -43,7 +43,7 @@ How to choose (激活函数的选择):
 Each activation comes three ways: a function (``sigmoid``), its derivative
 (``sigmoid_grad``, or ``softmax_backward`` for softmax, whose Jacobian is not
 diagonal), and a layer (``Sigmoid``) whose ``forward`` caches what ``backward``
-needs. :func:`get_activation` turns a name into a layer.
+needs. :func:`get_activation` turns a name into the layer class.
 
 Numerics. Every function is finite and warning-free for all finite inputs:
 sigmoid is :math:`1 / (1 + e^{-x})` with :math:`e^{-x}` allowed to overflow to
@@ -69,7 +69,6 @@ from .base import Layer, check_backward_input
 __all__ = [
     "ACTIVATIONS",
     "ACTIVATION_ALIASES",
-    "ACTIVATION_NAMES",
     "Identity",
     "LeakyReLU",
     "ReLU",
@@ -885,7 +884,7 @@ class Softmax(_Activation):
 # Names.
 # --------------------------------------------------------------------------
 
-#: Layer class of each activation, by name; the names other modules accept.
+#: Layer class of each activation, by name, in the order of the course notes.
 ACTIVATIONS: dict[str, type[Layer]] = {
     "sigmoid": Sigmoid,
     "tanh": Tanh,
@@ -898,48 +897,42 @@ ACTIVATIONS: dict[str, type[Layer]] = {
 #: Other accepted spellings, mapped to the name in :data:`ACTIVATIONS`.
 ACTIVATION_ALIASES: dict[str, str] = {"linear": "identity"}
 
-#: The activation names, in the order of the course notes.
-ACTIVATION_NAMES: tuple[str, ...] = tuple(ACTIVATIONS)
 
-
-def get_activation(name) -> Layer:
-    r"""A new activation layer from its name (a layer is returned unchanged).
+def get_activation(name) -> type[Layer]:
+    r"""The activation layer class called ``name`` (case-insensitive).
 
     .. math::
 
-        \text{"relu"} \mapsto \operatorname{ReLU}(), \quad
-        \text{"leaky_relu"} \mapsto \operatorname{LeakyReLU}(\alpha = 0.1), \ \dots
+        \text{"relu"} \mapsto \operatorname{ReLU}, \quad
+        \text{"leaky_relu"} \mapsto \operatorname{LeakyReLU}, \ \dots
 
     Parameters
     ----------
-    name : str or Layer
-        One of :data:`ACTIVATION_NAMES` ("sigmoid", "tanh", "relu",
-        "leaky_relu", "identity", "softmax") or "linear" (an alias of
-        "identity"), in any case; or a :class:`~nnbook.base.Layer`, for
-        instance ``LeakyReLU(alpha=0.2)``, which is returned as is.
+    name : str or Layer subclass
+        A key of :data:`ACTIVATIONS` ("sigmoid", "tanh", "relu", "leaky_relu",
+        "identity", "softmax") or of :data:`ACTIVATION_ALIASES` ("linear"). A
+        subclass of :class:`~nnbook.base.Layer` is returned unchanged.
 
     Returns
     -------
-    Layer
-        A new instance with default arguments on every call, or ``name``
-        itself if it is a layer.
+    type
+        The registered class, the same object on every call; call it for a layer.
 
     Raises
     ------
     ValueError
-        If ``name`` is neither a known name nor a layer; the message lists the
-        valid names.
+        For an unknown name; the message lists the valid ones.
 
     Examples
     --------
-    >>> get_activation("ReLU")
+    >>> get_activation("ReLU")()
     ReLU()
-    >>> get_activation("linear")
-    Identity()
-    >>> layer = LeakyReLU(alpha=0.2)
-    >>> get_activation(layer) is layer
+    >>> get_activation("linear") is Identity
     True
     """
-    if isinstance(name, Layer):
-        return name
-    return lookup(name, ACTIVATIONS, "activation", ACTIVATION_ALIASES, expected="a Layer")()
+    return lookup(name, ACTIVATIONS, "activation", ACTIVATION_ALIASES,
+                  passthrough=_is_layer_class, expected="a Layer subclass")
+
+
+def _is_layer_class(obj) -> bool:
+    return isinstance(obj, type) and issubclass(obj, Layer)

@@ -40,6 +40,8 @@ from ._validation import as_generator, check_positive_int, check_scalar, float_d
 
 __all__ = [
     "TRUNCATED_NORMAL_STD",
+    "INITIALIZERS",
+    "INITIALIZER_ALIASES",
     "TRUNCATION",
     "get_initializer",
     "he_normal",
@@ -326,17 +328,22 @@ def he_uniform(fan_in, fan_out, *, rng=None, dtype=np.float64) -> np.ndarray:
     return _uniform(math.sqrt(6.0 / fan_in), shape, rng, float_dtype(dtype))
 
 
-_INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
+#: Each initializer, by name, in the order of the course notes.
+INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
     "random_normal": random_normal,
     "standard_uniform": standard_uniform,
     "xavier_normal": xavier_normal,
     "xavier_uniform": xavier_uniform,
     "he_normal": he_normal,
     "he_uniform": he_uniform,
-    "glorot_normal": xavier_normal,
-    "glorot_uniform": xavier_uniform,
-    "kaiming_normal": he_normal,
-    "kaiming_uniform": he_uniform,
+}
+
+#: Other accepted spellings, mapped to the name in :data:`INITIALIZERS`.
+INITIALIZER_ALIASES: dict[str, str] = {
+    "glorot_normal": "xavier_normal",
+    "glorot_uniform": "xavier_uniform",
+    "kaiming_normal": "he_normal",
+    "kaiming_uniform": "he_uniform",
 }
 
 
@@ -350,17 +357,15 @@ def get_initializer(name) -> Callable[..., np.ndarray]:
     Parameters
     ----------
     name : str or callable
-        One of ``"random_normal"``, ``"standard_uniform"``,
-        ``"xavier_normal"``, ``"xavier_uniform"``, ``"he_normal"``,
-        ``"he_uniform"``, or the aliases ``"glorot_normal"``,
-        ``"glorot_uniform"``, ``"kaiming_normal"``, ``"kaiming_uniform"``.
-        A callable is returned unchanged, so a layer can accept either.
+        A key of :data:`INITIALIZERS` or of :data:`INITIALIZER_ALIASES`
+        (``"glorot_*"``, ``"kaiming_*"``). A callable is returned unchanged.
 
     Returns
     -------
     callable
-        ``init(fan_in, fan_out, *, rng=None, dtype=np.float64)``: every
-        initializer has this signature (``random_normal`` adds ``std=``).
+        The registered function, the same object on every call:
+        ``init(fan_in, fan_out, *, rng=None, dtype=np.float64)`` (``random_normal``
+        adds ``std=``).
 
     Raises
     ------
@@ -374,4 +379,5 @@ def get_initializer(name) -> Callable[..., np.ndarray]:
     >>> get_initializer("he_normal")(3, 2, rng=0).shape
     (3, 2)
     """
-    return lookup(name, _INITIALIZERS, "initializer", passthrough=callable, expected="a callable")
+    return lookup(name, INITIALIZERS, "initializer", INITIALIZER_ALIASES,
+                  passthrough=callable, expected="a callable")

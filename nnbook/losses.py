@@ -40,6 +40,8 @@ from ._validation import as_float_array, check_scalar, describe, lookup
 
 __all__ = [
     "CLIP_EPS",
+    "LOSSES",
+    "LOSS_ALIASES",
     "Loss",
     "binary_cross_entropy",
     "binary_cross_entropy_grad",
@@ -737,7 +739,8 @@ class Loss:
         return self._kernel(prediction, target)
 
 
-_LOSSES = {
+#: Each loss, by name.
+LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
         Loss("cross_entropy", cross_entropy, cross_entropy_grad, "logits", "argmax",
@@ -753,7 +756,8 @@ _LOSSES = {
              _check_regression, _smooth_l1_kernel),
     )
 }  # fmt: skip
-_ALIASES = {"l1": "mae", "l2": "mse"}
+#: Other accepted spellings, mapped to the name in :data:`LOSSES`.
+LOSS_ALIASES: dict[str, str] = {"l1": "mae", "l2": "mse"}
 
 
 def get_loss(name) -> Loss:
@@ -766,14 +770,15 @@ def get_loss(name) -> Loss:
     Parameters
     ----------
     name : str or Loss
-        ``"cross_entropy"``, ``"binary_cross_entropy"``,
-        ``"binary_cross_entropy_with_logits"``, ``"mae"`` (alias ``"l1"``),
-        ``"mse"`` (alias ``"l2"``) or ``"smooth_l1"`` (with
-        :math:`\beta = 1`). A :class:`Loss` is returned unchanged.
+        A key of :data:`LOSSES` (``"cross_entropy"``, ``"binary_cross_entropy"``,
+        ``"binary_cross_entropy_with_logits"``, ``"mae"``, ``"mse"``,
+        ``"smooth_l1"`` with :math:`\beta = 1`) or of :data:`LOSS_ALIASES`
+        (``"l1"``, ``"l2"``). A :class:`Loss` is returned unchanged.
 
     Returns
     -------
     Loss
+        The registered object, the same on every call.
 
     Raises
     ------
@@ -787,5 +792,5 @@ def get_loss(name) -> Loss:
     >>> get_loss("cross_entropy").value([[0.0, 0.0]], [1]) == cross_entropy([[0.0, 0.0]], [1])
     True
     """
-    return lookup(name, _LOSSES, "loss", _ALIASES,
+    return lookup(name, LOSSES, "loss", LOSS_ALIASES,
                   passthrough=lambda obj: isinstance(obj, Loss), expected="a Loss")

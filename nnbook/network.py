@@ -370,10 +370,11 @@ def mlp(
     ----------
     sizes : sequence of int, length >= 2
         Widths from input to output, e.g. ``[64, 128, 10]``.
-    activation : str or Layer
-        Hidden activation, by name (see :func:`nnbook.activations.get_activation`)
-        or as a layer such as ``LeakyReLU(alpha=0.2)``, copied for each hidden layer.
-    output_activation : str, Layer or None
+    activation : str, Layer subclass or Layer
+        Hidden activation, by name (see :func:`nnbook.activations.get_activation`),
+        as a class, or as a layer such as ``LeakyReLU(alpha=0.2)``, copied for
+        each hidden layer.
+    output_activation : str, Layer subclass, Layer or None
     init : str or callable
         Weight initializer of every dense layer.
     dropout : float in [0, 1)
@@ -405,7 +406,7 @@ def mlp(
         raise ValueError(f"sizes must be a list of at least two layer widths, got {sizes!r}")
     sizes = [check_positive_int(s, "sizes[i]") for s in sizes]
     dropout = check_scalar(dropout, "dropout", low=0.0, high=1.0, high_inclusive=False)
-    hidden_activation = get_activation(activation)  # checks the name even with no hidden layer
+    hidden_activation = _activation_layer(activation)  # checked even with no hidden layer
     rng = as_generator(rng)
     layers: list[Layer] = []
     for fan_in, fan_out in zip(sizes[:-2], sizes[1:-1], strict=True):
@@ -417,5 +418,12 @@ def mlp(
             layers.append(Dropout(dropout, rng=rng))
     layers.append(Dense(sizes[-2], sizes[-1], init=init, rng=rng, dtype=dtype))
     if output_activation is not None:
-        layers.append(get_activation(output_activation))
+        layers.append(_activation_layer(output_activation))
     return Sequential(layers)
+
+
+def _activation_layer(activation) -> Layer:
+    """A new layer from a name or a Layer subclass; a copy of a Layer instance."""
+    if isinstance(activation, Layer):
+        return copy.deepcopy(activation)
+    return get_activation(activation)()

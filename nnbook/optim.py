@@ -46,6 +46,8 @@ from ._validation import FLOAT_DTYPES, as_float_array, check_positive_int, check
 from .base import DivergenceError
 
 __all__ = [
+    "OPTIMIZERS",
+    "OPTIMIZER_ALIASES",
     "SGD",
     "AdaGrad",
     "Adam",
@@ -431,13 +433,17 @@ class Adam(Optimizer):
         return f"lr={self.lr:g}, beta1={self.beta1:g}, beta2={self.beta2:g}, eps={self.eps:g}"
 
 
-_OPTIMIZERS = {
+#: Each optimizer class, by name, in the order of the course.
+OPTIMIZERS: dict[str, type[Optimizer]] = {
     "sgd": SGD,
     "momentum": Momentum,
     "adagrad": AdaGrad,
     "rmsprop": RMSProp,
     "adam": Adam,
 }
+
+#: Other accepted spellings, mapped to the name in :data:`OPTIMIZERS` (none yet).
+OPTIMIZER_ALIASES: dict[str, str] = {}
 
 
 def get_optimizer(name) -> type[Optimizer]:
@@ -450,12 +456,15 @@ def get_optimizer(name) -> type[Optimizer]:
     Parameters
     ----------
     name : str or Optimizer subclass
-        ``"sgd"``, ``"momentum"``, ``"adagrad"``, ``"rmsprop"`` or ``"adam"``.
-        A subclass of :class:`Optimizer` is returned unchanged.
+        A key of :data:`OPTIMIZERS` (``"sgd"``, ``"momentum"``, ``"adagrad"``,
+        ``"rmsprop"``, ``"adam"``). A subclass of :class:`Optimizer` is
+        returned unchanged.
 
     Returns
     -------
     type
+        The registered class, the same object on every call; call it with
+        the model's parameters for an optimizer.
 
     Raises
     ------
@@ -467,7 +476,7 @@ def get_optimizer(name) -> type[Optimizer]:
     >>> get_optimizer("Adam") is Adam
     True
     """
-    return lookup(name, _OPTIMIZERS, "optimizer",
+    return lookup(name, OPTIMIZERS, "optimizer", OPTIMIZER_ALIASES,
                   passthrough=lambda obj: isinstance(obj, type) and issubclass(obj, Optimizer),
                   expected="an Optimizer subclass")
 

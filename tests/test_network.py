@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnbook.activations import ACTIVATION_NAMES, get_activation
+from nnbook.activations import ACTIVATIONS
 from nnbook.diagnostics import (
     ActivationStatistics,
     SignalStatistics,
@@ -72,10 +72,10 @@ def check_network_gradients(model, X, rng, before_forward=lambda: None):
 # ------------------------------------------------------------------ gradients
 
 
-@pytest.mark.parametrize("name", ACTIVATION_NAMES)
+@pytest.mark.parametrize("name", ACTIVATIONS)
 def test_backward_through_each_activation(name):
     rng = np.random.default_rng(0)
-    model = Sequential([Dense(4, 5, rng=rng), get_activation(name), Dense(5, 3, rng=rng)])
+    model = Sequential([Dense(4, 5, rng=rng), ACTIVATIONS[name](), Dense(5, 3, rng=rng)])
     for layer in (model[0], model[2]):
         layer.params["b"][...] = rng.standard_normal(layer.fan_out) * 0.1
     check_network_gradients(model, rng.standard_normal((6, 4)), rng)
@@ -299,6 +299,11 @@ def test_mlp_structure():
     assert [type(x) for x in mlp([2, 3, 4], rng=0)] == [Dense, ReLU, Dense]
     leaky = mlp([2, 3, 3, 1], activation=LeakyReLU(alpha=0.2), rng=0)
     assert leaky[1] is not leaky[3] and leaky[3].alpha == 0.2
+    by_class = mlp([2, 3, 1], activation=LeakyReLU, output_activation="sigmoid", rng=0)
+    assert type(by_class[1]) is LeakyReLU and by_class[1].alpha == 0.1
+    shared = Sigmoid()
+    a, b = (mlp([2, 3, 1], output_activation=shared, rng=0) for _ in range(2))
+    assert a[-1] is not shared and b[-1] is not a[-1]  # copied: no cache shared
 
 
 def test_mlp_is_reproducible_and_keeps_dtype():

@@ -6,14 +6,14 @@ import inspect
 
 import pytest
 
-from nnbook import init, metrics
+from nnbook import activations, init, losses, metrics, optim
 
 
 def _shape(function):
     return [(p.name, p.kind) for p in inspect.signature(function).parameters.values()]
 
 
-@pytest.mark.parametrize("name", sorted(set(init._INITIALIZERS)))
+@pytest.mark.parametrize("name", init.INITIALIZERS)
 def test_every_initializer_has_one_signature(name):
     function = init.get_initializer(name)
     params = [p for p in _shape(function) if p[0] != "std"]  # random_normal's own scale
@@ -24,6 +24,34 @@ def test_every_initializer_has_one_signature(name):
         ("rng", P.KEYWORD_ONLY),
         ("dtype", P.KEYWORD_ONLY),
     ]
+
+
+REGISTRIES = [  # (get_X, registry, aliases, an entry passed through, a wrong kind)
+    (activations.get_activation, activations.ACTIVATIONS, activations.ACTIVATION_ALIASES,
+     activations.LeakyReLU, activations.ReLU()),
+    (init.get_initializer, init.INITIALIZERS, init.INITIALIZER_ALIASES,
+     init.zeros, 3),
+    (losses.get_loss, losses.LOSSES, losses.LOSS_ALIASES,
+     losses.LOSSES["mse"], losses.mse),
+    (optim.get_optimizer, optim.OPTIMIZERS, optim.OPTIMIZER_ALIASES,
+     optim.SGD, "sgd-momentum"),
+]
+
+
+@pytest.mark.parametrize("get, registry, aliases, entry, wrong", REGISTRIES)
+def test_every_registry_is_alike(get, registry, aliases, entry, wrong):
+    """Public dict of names and of aliases; get_X returns the entry itself, every call."""
+    assert all(name == name.lower() for name in (*registry, *aliases))
+    assert set(aliases.values()) <= set(registry)
+    for name, value in registry.items():
+        assert get(name) is value and get(name.upper()) is value
+    for alias, name in aliases.items():
+        assert get(alias) is registry[name]
+    assert get(entry) is entry
+    with pytest.raises(ValueError, match="unknown") as caught:
+        get(wrong)
+    for name in (*registry, *aliases):
+        assert repr(name) in str(caught.value)
 
 
 @pytest.mark.parametrize("metric", [metrics.accuracy, metrics.confusion_matrix])
