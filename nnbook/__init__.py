@@ -13,6 +13,9 @@ One module per concept of the course notes, each readable top to bottom:
 - :mod:`nnbook.gradcheck` — finite-difference gradient checks
 - :mod:`nnbook.data`, :mod:`nnbook.metrics`, :mod:`nnbook.plotting`,
   :mod:`nnbook.surfaces` — data sets, metrics, figures and test functions
+
+and, apart, what only illustrates the book: :mod:`nnbook.book_figures` (the
+network diagram and chapter 1's nested sets).
 """
 
 from . import (

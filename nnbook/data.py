@@ -6,17 +6,13 @@ Everything a chapter needs before the first forward pass:
   toy classification problems (:func:`make_moons`, :func:`make_circles`) and
   noisy one-dimensional curves for regression (:func:`make_regression_1d`);
 * splitting and scaling: :func:`train_test_split` (stratified by class),
-  :func:`standardize` and the :class:`Standardizer` behind it;
+  :class:`Standardizer`;
 * encoding and batching: :func:`one_hot` and :func:`minibatches`.
 
-Conventions: ``X`` has one sample per row, shape ``(n_samples, n_features)``;
-class labels ``y`` are a 1-D int64 array of values ``0, ..., K - 1``. Every
-function that draws random numbers takes ``rng`` (a ``numpy.random.Generator``,
-an int seed or None) and never touches NumPy's global random state.
-
-scikit-learn is only needed by :func:`load_digits`, :func:`make_moons` and
-:func:`make_circles`; it is imported inside them, so the rest of nnbook works
-without it.
+``X`` has one sample per row, shape ``(n_samples, n_features)``; class labels
+``y`` are a 1-D int64 array of values ``0, ..., K - 1``. scikit-learn is
+imported only inside :func:`load_digits`, :func:`make_moons` and
+:func:`make_circles`.
 """
 
 from __future__ import annotations
@@ -48,7 +44,6 @@ __all__ = [
     "minibatches",
     "one_hot",
     "regression_function",
-    "standardize",
     "train_test_split",
 ]
 
@@ -98,45 +93,31 @@ def _check_n_samples(n_samples, minimum: int = 1) -> int:
 def load_digits(dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
     r"""Load the 8x8 handwritten digits data set (UCI "optdigits", via scikit-learn).
 
-    1797 grey-scale images of the digits 0 to 9 (about 180 per class), each
-    downsampled to an 8x8 grid whose cells count the "on" pixels of a 4x4
-    block of the original 32x32 bitmap, so every pixel is an integer
-    intensity in :math:`\{0, \dots, 16\}`. Each image is flattened row by row
-    into a vector :math:`x \in \{0,\dots,16\}^{64}` (``x.reshape(8, 8)`` gives
-    the image back). The data ship with scikit-learn: nothing is downloaded.
-
-    The pixels are returned unscaled; divide by 16 or use :func:`standardize`
-    (fitted on the training split) before training a network.
+    1797 images of the digits 0 to 9, each flattened row by row into
+    :math:`x \in \{0,\dots,16\}^{64}` (``x.reshape(8, 8)`` gives the image
+    back); nothing is downloaded. The pixels are unscaled.
 
     Parameters
     ----------
-    dtype : {numpy.float64, numpy.float32}, optional
-        Floating dtype of ``X``.
+    dtype : float32 or float64
 
     Returns
     -------
-    X : numpy.ndarray of shape (1797, 64)
-        Pixel intensities in [0, 16].
+    X : numpy.ndarray of shape (1797, 64), dtype ``dtype``
     y : numpy.ndarray of shape (1797,), int64
-        The digit shown, 0 to 9.
 
     Raises
     ------
     ImportError
         If scikit-learn is not installed.
-
-    References
-    ----------
-    E. Alpaydin and C. Kaynak, "Optical Recognition of Handwritten Digits",
-    UCI Machine Learning Repository (1998).
+    ValueError
+        For another dtype.
 
     Examples
     --------
     >>> X, y = load_digits()
-    >>> X.shape, X.dtype, y.shape, y.dtype
-    ((1797, 64), dtype('float64'), (1797,), dtype('int64'))
-    >>> float(X.min()), float(X.max()), sorted(set(y.tolist())) == list(range(10))
-    (0.0, 16.0, True)
+    >>> X.shape, y.shape, float(X.max()), sorted(set(y.tolist())) == list(range(10))
+    ((1797, 64), (1797,), 16.0, True)
     """
     dt = float_dtype(dtype)
     bunch = _sklearn_datasets().load_digits()
@@ -148,36 +129,39 @@ def make_moons(
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""Two interleaving half circles, a classic non-linearly separable problem.
 
-    Class 0 lies on the upper half circle :math:`(\cos t, \sin t)`, class 1 on
-    the shifted lower half circle :math:`(1 - \cos t, \tfrac12 - \sin t)`,
-    :math:`t \in [0, \pi]`; Gaussian noise of standard deviation ``noise`` is
-    added to both coordinates. A wrapper around
-    ``sklearn.datasets.make_moons`` that takes nnbook's ``rng``.
+    .. math::
+
+        x = (\cos t, \sin t) \ (\text{class } 0), \qquad
+        x = (1 - \cos t, \tfrac12 - \sin t) \ (\text{class } 1), \qquad t \in [0, \pi],
+
+    plus Gaussian noise of standard deviation ``noise`` on both coordinates
+    (``sklearn.datasets.make_moons``, seeded from ``rng``).
 
     Parameters
     ----------
-    n_samples : int, optional
-        Total number of points, split as evenly as possible between the two
-        classes (at least 2).
-    noise : float, optional
-        Standard deviation of the Gaussian noise, >= 0.
-    rng : numpy.random.Generator, int or None, optional
-        Source of randomness (a seed for scikit-learn is drawn from it).
-    dtype : {numpy.float64, numpy.float32}, optional
-        Floating dtype of ``X``.
+    n_samples : int, >= 2
+        Total number of points, split evenly between the classes.
+    noise : float, >= 0
+    rng : numpy.random.Generator, int or None
+    dtype : float32 or float64
 
     Returns
     -------
     X : numpy.ndarray of shape (n_samples, 2)
     y : numpy.ndarray of shape (n_samples,), int64 labels 0 and 1
 
+    Raises
+    ------
+    ImportError
+        If scikit-learn is not installed.
+    ValueError
+        For invalid arguments.
+
     Examples
     --------
     >>> X, y = make_moons(100, noise=0.1, rng=0)
     >>> X.shape, y.shape, np.bincount(y).tolist()
     ((100, 2), (100,), [50, 50])
-    >>> bool(np.array_equal(X, make_moons(100, noise=0.1, rng=0)[0]))
-    True
     """
     n = _check_n_samples(n_samples, 2)
     noise = check_scalar(noise, "noise", low=0.0)
@@ -195,30 +179,30 @@ def make_circles(
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""Two concentric circles: class 0 outside, class 1 inside.
 
-    Class 0 lies on the unit circle, class 1 on the circle of radius
-    ``factor``; Gaussian noise of standard deviation ``noise`` is added to
-    both coordinates. No line separates the classes, but the radius
-    :math:`\sqrt{x_1^2 + x_2^2}` does. A wrapper around
-    ``sklearn.datasets.make_circles`` that takes nnbook's ``rng``.
+    .. math::
+
+        \lVert x \rVert = 1 \ (\text{class } 0), \qquad
+        \lVert x \rVert = \text{factor} \ (\text{class } 1),
+
+    plus Gaussian noise of standard deviation ``noise`` on both coordinates
+    (``sklearn.datasets.make_circles``, seeded from ``rng``).
 
     Parameters
     ----------
-    n_samples : int, optional
-        Total number of points, split as evenly as possible between the two
-        classes (at least 2).
-    noise : float, optional
-        Standard deviation of the Gaussian noise, >= 0.
-    rng : numpy.random.Generator, int or None, optional
-        Source of randomness (a seed for scikit-learn is drawn from it).
-    dtype : {numpy.float64, numpy.float32}, optional
-        Floating dtype of ``X``.
-    factor : float, optional
-        Radius of the inner circle, in (0, 1).
+    n_samples, noise, rng, dtype
+        As in :func:`make_moons`.
+    factor : float in (0, 1)
+        Radius of the inner circle.
 
     Returns
     -------
     X : numpy.ndarray of shape (n_samples, 2)
     y : numpy.ndarray of shape (n_samples,), int64 labels 0 and 1
+
+    Raises
+    ------
+    ImportError, ValueError
+        As :func:`make_moons`.
 
     Examples
     --------
@@ -256,17 +240,19 @@ def regression_function(fn: str) -> Callable[[np.ndarray], np.ndarray]:
     cubic     :math:`x^3 - x`                  [-1.5, 1.5]
     ========  ===============================  ================
 
-    Use it to draw the true curve next to the noisy samples and the fit.
-
     Parameters
     ----------
     fn : {"linear", "sin", "cubic"}
-        Name of the function.
 
     Returns
     -------
     callable
         Vectorised :math:`f`, mapping an array to an array of the same shape.
+
+    Raises
+    ------
+    ValueError
+        For another name.
 
     Examples
     --------
@@ -297,53 +283,38 @@ def make_regression_1d(
         x_i \sim \mathcal{U}(a, b), \qquad
         y_i = f(x_i) + \varepsilon_i, \quad \varepsilon_i \sim \mathcal{N}(0, \mathrm{noise}^2),
 
-    and ``outliers`` of the samples, chosen at random, are then pushed
-    upwards by :math:`u \cdot \Delta` with :math:`u \sim \mathcal{U}(1, 2)`
-    and :math:`\Delta = \max_i f(x_i) - \min_i f(x_i)` (at least 1), far
-    enough to drag a least-squares (MSE) fit visibly while a robust loss
-    (MAE, Huber) is hardly moved. The samples are sorted by :math:`x`.
-
-    ``fn="sin"`` with few samples is the classic stage for over-fitting a
-    high-degree polynomial (Bishop, *Pattern Recognition and Machine
-    Learning*, section 1.1); ``fn="linear"`` with outliers compares regression
-    losses. :func:`regression_function` returns the noise-free :math:`f`.
+    then ``outliers`` random samples are pushed up by :math:`u \Delta`,
+    :math:`u \sim \mathcal{U}(1, 2)`, :math:`\Delta = \max(\max_i f(x_i) - \min_i
+    f(x_i), 1)`: enough to drag an MSE fit, hardly a robust one. The samples are
+    sorted by :math:`x`.
 
     Parameters
     ----------
-    n_samples : int, optional
-        Number of samples, >= 1.
-    fn : {"linear", "sin", "cubic"} or callable, optional
-        The function :math:`f` (see :func:`regression_function`), or any
-        vectorised callable mapping a 1-D array to an array of the same shape.
-    noise : float, optional
-        Standard deviation of the Gaussian noise, >= 0.
-    outliers : int, optional
-        Number of samples turned into outliers, in [0, n_samples].
-    rng : numpy.random.Generator, int or None, optional
-        Source of randomness.
-    dtype : {numpy.float64, numpy.float32}, optional
-        Floating dtype of ``X`` and ``y``.
+    n_samples : int, >= 1
+    fn : {"linear", "sin", "cubic"} or callable
+        :math:`f` (see :func:`regression_function`), or any vectorised callable.
+    noise : float, >= 0
+    outliers : int in [0, n_samples]
+    rng : numpy.random.Generator, int or None
+    dtype : float32 or float64
     x_range : tuple of two floats, optional
-        The interval :math:`[a, b]` of :math:`x`; defaults to the range of the
-        named function (see :func:`regression_function`), or (0, 1) for a
-        callable.
+        :math:`[a, b]`; defaults to the named function's range, or (0, 1).
 
     Returns
     -------
-    X : numpy.ndarray of shape (n_samples, 1)
-        Inputs, one feature column (ready for a network or :func:`standardize`).
-    y : numpy.ndarray of shape (n_samples, 1)
-        Targets, one column like the output of a one-unit output layer; use
-        ``y.ravel()`` for a 1-D array.
+    X, y : numpy.ndarray of shape (n_samples, 1)
+
+    Raises
+    ------
+    ValueError
+        For invalid arguments, or an ``fn`` that does not return finite values
+        of the shape of its input.
 
     Examples
     --------
-    >>> X, y = make_regression_1d(20, fn="linear", noise=0.0, rng=0)
-    >>> X.shape, y.shape, bool(np.allclose(y, 2 * X - 1))
-    ((20, 1), (20, 1), True)
     >>> X, y = make_regression_1d(20, fn="linear", noise=0.0, outliers=3, rng=0)
-    >>> int(np.sum(~np.isclose(y, 2 * X - 1)))
-    3
+    >>> X.shape, int(np.sum(~np.isclose(y, 2 * X - 1)))  # 3 outliers off the line
+    ((20, 1), 3)
     """
     n = _check_n_samples(n_samples)
     noise = check_scalar(noise, "noise", low=0.0)
@@ -389,45 +360,41 @@ def train_test_split(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     r"""Split samples at random into a training set and a test set.
 
-    The test set gets :math:`n_\text{test} = \operatorname{round}(\text{test\_size}
-    \cdot n)` samples (at least one, and at least one sample is left for
-    training). With ``stratify=True`` and integer class labels ``y``, each
-    class :math:`c` with :math:`n_c` samples contributes
-    :math:`\approx \text{test\_size} \cdot n_c` of them (largest-remainder
-    rounding, so the counts add up to :math:`n_\text{test}`), which keeps the
-    class proportions of both splits close to those of the whole set. For
-    regression targets (float or multi-column ``y``) the split is purely
-    random. Both splits come in random order.
+    .. math::
+
+        n_\text{test} = \min\big(\max(\operatorname{round}(\text{test\_size}
+        \cdot n), 1), n - 1\big), \qquad
+        n_{\text{test}, c} \approx \text{test\_size} \cdot n_c \ \text{(stratified)}
+
+    With ``stratify=True`` and integer labels, each class :math:`c` of
+    :math:`n_c` samples gives its share (largest-remainder rounding); float or
+    multi-column ``y`` is split purely at random. Both splits are shuffled.
 
     Parameters
     ----------
     X : array_like of shape (n_samples, n_features)
-        Inputs.
     y : array_like of shape (n_samples,) or (n_samples, n_targets)
         Integer class labels or regression targets.
-    test_size : float, optional
-        Fraction of the samples in the test set, in (0, 1).
-    stratify : bool, optional
-        Preserve the class proportions when ``y`` holds integer class labels.
-    rng : numpy.random.Generator, int or None, optional
-        Source of randomness.
+    test_size : float in (0, 1)
+    stratify : bool
+    rng : numpy.random.Generator, int or None
 
     Returns
     -------
-    X_train, X_test : numpy.ndarray
-        Rows of ``X`` (copies), ``n - n_test`` and ``n_test`` of them.
-    y_train, y_test : numpy.ndarray
-        The matching rows of ``y``.
+    X_train, X_test, y_train, y_test : numpy.ndarray
+        Rows of ``X`` and ``y`` (copies), ``n - n_test`` and ``n_test`` of them.
+
+    Raises
+    ------
+    ValueError
+        For invalid arguments, mismatched lengths or fewer than 2 samples.
 
     Examples
     --------
-    >>> X = np.arange(20.0).reshape(10, 2)
-    >>> y = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.array([0] * 5 + [1] * 5)
     >>> X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, rng=0)
     >>> X_train.shape, X_test.shape, np.bincount(y_test).tolist()
     ((6, 2), (4, 2), [2, 2])
-    >>> bool(np.array_equal(X_test[:, 0] // 2 >= 5, y_test == 1))
-    True
     """
     X = as_samples(X)
     y = _as_targets(y)
@@ -474,33 +441,28 @@ class Standardizer:
         \quad \tilde\sigma_j = \begin{cases} \sigma_j & \sigma_j > \epsilon \\
         1 & \text{otherwise} \end{cases}
 
-    so every feature of the training set gets mean 0 and standard deviation
-    1, and a constant feature becomes 0 instead of dividing by zero. The
-    statistics come from the training set only and are reused on the test
-    set: computing them on the test set would leak information about it.
+    A constant feature becomes 0. Fit on the training set only (fitting on the
+    test set leaks information about it) and reuse the statistics on the test set.
 
     Parameters
     ----------
-    eps : float, optional
-        Standard deviations at or below ``eps`` count as constant, >= 0.
+    eps : float, >= 0
 
     Attributes
     ----------
-    mean_ : numpy.ndarray of shape (n_features,)
-        :math:`\mu`, set by :meth:`fit`.
-    scale_ : numpy.ndarray of shape (n_features,)
-        :math:`\tilde\sigma`, set by :meth:`fit`.
+    mean_, scale_ : numpy.ndarray of shape (n_features,)
+        :math:`\mu` and :math:`\tilde\sigma`, set by :meth:`fit`.
+
+    Raises
+    ------
+    ValueError
+        From :meth:`transform` before :meth:`fit`, or for another number of features.
 
     Examples
     --------
-    >>> X_train = np.array([[1.0, 5.0], [3.0, 5.0]])
-    >>> scaler = Standardizer().fit(X_train)
-    >>> scaler.mean_.tolist(), scaler.scale_.tolist()
-    ([2.0, 5.0], [1.0, 1.0])
-    >>> scaler.transform(np.array([[4.0, 6.0]])).tolist()
-    [[2.0, 1.0]]
-    >>> scaler.inverse_transform(scaler.transform(X_train)).tolist()
-    [[1.0, 5.0], [3.0, 5.0]]
+    >>> scaler = Standardizer().fit(np.array([[1.0, 5.0], [3.0, 5.0]]))
+    >>> scaler.mean_.tolist(), scaler.scale_.tolist(), scaler.transform([[4.0, 6.0]]).tolist()
+    ([2.0, 5.0], [1.0, 1.0], [[2.0, 1.0]])
     """
 
     def __init__(self, eps: float = 1e-8) -> None:
@@ -547,46 +509,6 @@ class Standardizer:
         return f"Standardizer(eps={self.eps:g})"
 
 
-def standardize(X_train, X_test=None, eps: float = 1e-8):
-    r"""Standardize features with statistics fitted on the training set only.
-
-    .. math::
-
-        z_{ij} = \frac{x_{ij} - \mu_j}{\tilde\sigma_j}
-
-    with the mean :math:`\mu_j` and standard deviation :math:`\tilde\sigma_j`
-    of column :math:`j` of ``X_train`` (1 for constant columns); see
-    :class:`Standardizer`, which also keeps :math:`\mu` and
-    :math:`\tilde\sigma` for new data.
-
-    Parameters
-    ----------
-    X_train : array_like of shape (n_train, n_features)
-        Training inputs: the statistics are computed from them.
-    X_test : array_like of shape (n_test, n_features), optional
-        Test inputs, transformed with the training statistics.
-    eps : float, optional
-        Standard deviations at or below ``eps`` count as constant.
-
-    Returns
-    -------
-    numpy.ndarray or tuple of numpy.ndarray
-        ``Z_train`` when ``X_test`` is None, else ``(Z_train, Z_test)``.
-
-    Examples
-    --------
-    >>> X_train = np.array([[0.0, 2.0], [2.0, 2.0]])
-    >>> Z_train, Z_test = standardize(X_train, np.array([[4.0, 3.0]]))
-    >>> Z_train.tolist(), Z_test.tolist()
-    ([[-1.0, 0.0], [1.0, 0.0]], [[3.0, 1.0]])
-    """
-    scaler = Standardizer(eps).fit(X_train)
-    Z_train = scaler.transform(X_train)
-    if X_test is None:
-        return Z_train
-    return Z_train, scaler.transform(X_test)
-
-
 def one_hot(y, num_classes: int | None = None, dtype=np.float64) -> np.ndarray:
     r"""One-hot encode class labels.
 
@@ -601,12 +523,16 @@ def one_hot(y, num_classes: int | None = None, dtype=np.float64) -> np.ndarray:
         Integer class labels, >= 0.
     num_classes : int, optional
         :math:`K`, larger than every label; defaults to ``max(y) + 1``.
-    dtype : {numpy.float64, numpy.float32}, optional
-        Floating dtype of the result.
+    dtype : float32 or float64
 
     Returns
     -------
     numpy.ndarray of shape (n_samples, num_classes)
+
+    Raises
+    ------
+    ValueError
+        For invalid labels or a ``num_classes`` not above every label.
 
     Examples
     --------

@@ -1,23 +1,20 @@
 r"""Figures for the book: one style and a few helpers every chapter uses.
 
 Call :func:`use_style` once at the top of a chapter. Every helper takes an
-optional ``ax`` (a new figure in the book style is created when it is None),
-labels its axes, returns the :class:`~matplotlib.axes.Axes` it drew on and
-never calls ``plt.show()``.
+optional ``ax`` (None: a new figure in the book style), labels its axes,
+returns the :class:`~matplotlib.axes.Axes` it drew on and never calls
+``plt.show()``.
 
 ================================  ==============================================
-:func:`draw_network`              diagram of a fully connected network
-:func:`plot_nested_sets`          AI ⊃ machine learning ⊃ deep learning
 :func:`plot_functions`            curves of one variable (activations, losses)
 :func:`plot_decision_boundary`    predicted classes over the plane
 :func:`plot_contour`              level sets of :math:`f(x_1, x_2)`, with paths
 :func:`plot_gradient_field`       arrows of :math:`\nabla f`
 :func:`plot_histograms`           distributions of weights or activations
+:func:`plot_history`              losses and accuracies of a training run
 ================================  ==============================================
 
-Chinese labels need a font with CJK glyphs, which matplotlib does not ship;
-:func:`find_cjk_font` tells whether one is installed, and the default labels
-are in English so that no figure depends on it.
+The diagrams that only illustrate the book are in :mod:`nnbook.book_figures`.
 """
 
 from __future__ import annotations
@@ -30,11 +27,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
-from matplotlib import font_manager
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap, LogNorm, to_rgb
-from matplotlib.patches import Circle, Ellipse
 
 from ._validation import (
     as_float_array,
@@ -51,18 +45,13 @@ from .metrics import predicted_labels
 __all__ = [
     "BOOK_STYLE",
     "COLORS",
-    "NESTED_SETS_CHINESE",
-    "NESTED_SETS_LABELS",
     "book_style",
-    "draw_network",
-    "find_cjk_font",
     "plot_contour",
     "plot_decision_boundary",
     "plot_functions",
     "plot_gradient_field",
     "plot_histograms",
     "plot_history",
-    "plot_nested_sets",
     "use_style",
 ]
 
@@ -105,18 +94,12 @@ BOOK_STYLE: dict[str, object] = {
 
 
 def use_style() -> None:
-    """Apply the book's figure style to every figure from now on.
+    """Apply the book's figure style (:data:`BOOK_STYLE`) to every figure from now on.
 
-    Sets the rcParams of :data:`BOOK_STYLE`: figures of 6.4 x 4 inches at
-    100 dpi with constrained layout, font sizes readable on a book page
-    (11 pt text, 12 pt titles), a light grid, no top and right spines and
-    Okabe & Ito's color-blind-safe color cycle (:data:`COLORS`). Chapters
-    call it once, right after their imports; :func:`book_style` applies the
-    same style to a ``with`` block only.
+    :func:`book_style` applies it to a ``with`` block only.
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
     >>> with plt.rc_context():  # restore the caller's style afterwards
     ...     use_style()
     ...     plt.rcParams["figure.figsize"], plt.rcParams["axes.spines.top"]
@@ -130,7 +113,6 @@ def book_style() -> contextlib.AbstractContextManager:
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
     >>> with book_style():
     ...     fig, ax = plt.subplots()
     >>> fig.get_size_inches().tolist()
@@ -195,364 +177,6 @@ def _show_plane(ax: Axes, xlim, ylim) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Fonts
-# ---------------------------------------------------------------------------
-
-# Font families known to carry the Chinese glyphs, most common first.
-_CJK_FAMILIES = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "Noto Serif CJK SC",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "Droid Sans Fallback",
-    "AR PL UMing CN",
-    "AR PL UKai CN",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Heiti SC",
-    "STHeiti",
-    "Noto Sans CJK JP",
-    "Arial Unicode MS",
-)
-
-
-def find_cjk_font() -> str | None:
-    """Name of an installed font family that can draw Chinese, or None.
-
-    matplotlib's own fonts (DejaVu) have no Chinese glyphs: drawing 中文 with
-    them shows empty boxes and emits a "Glyph missing" warning. This looks
-    among the fonts matplotlib knows for a family from a list of common CJK
-    fonts (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, ...); install
-    one of them (on Debian ``apt install fonts-noto-cjk``) and clear
-    matplotlib's font cache to enable Chinese labels.
-
-    Returns
-    -------
-    str or None
-        A family name to pass as ``fontfamily``, or None when none is found.
-
-    Examples
-    --------
-    >>> font = find_cjk_font()
-    >>> font is None or isinstance(font, str)
-    True
-    """
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in _CJK_FAMILIES if name in installed), None)
-
-
-# ---------------------------------------------------------------------------
-# Diagrams
-# ---------------------------------------------------------------------------
-
-
-def _layer_names(n_layers: int) -> list[str]:
-    hidden = [f"hidden layer {i}" for i in range(1, n_layers - 1)]
-    return ["input layer", *hidden, "output layer"]
-
-
-def _check_active(active, sizes: list[int]) -> list[np.ndarray]:
-    """One boolean mask per layer (True = kept), all True where ``active`` says None."""
-    if active is None:
-        return [np.ones(n, dtype=bool) for n in sizes]
-    if isinstance(active, (str, bytes)) or not isinstance(active, Sequence) or len(active) != len(
-        sizes
-    ):
-        raise ValueError(
-            f"active must be None or a sequence of {len(sizes)} boolean masks (one per layer, "
-            f"None for a layer without dropped units), got {describe(active)}"
-        )
-    masks = []
-    for i, (mask, n) in enumerate(zip(active, sizes, strict=True)):
-        if mask is None:
-            masks.append(np.ones(n, dtype=bool))
-            continue
-        arr = np.asarray(mask)
-        if arr.dtype != bool or arr.shape != (n,):
-            raise ValueError(
-                f"active[{i}] must be a boolean array of shape ({n},), one entry per unit of "
-                f"layer {i} (True = kept), got {describe(mask)}"
-            )
-        masks.append(arr)
-    return masks
-
-
-def draw_network(
-    layer_sizes: Sequence[int],
-    ax: Axes | None = None,
-    labels: bool | Sequence[str] = True,
-    max_neurons: int = 10,
-    active: Sequence[np.ndarray | None] | None = None,
-) -> Axes:
-    r"""Draw a fully connected feed-forward network, or a thinned one as in dropout.
-
-    Each layer is a column of circles (neurons), and every neuron is joined
-    by a line to every neuron of the next layer, one line per weight
-    :math:`w_{jk}` of the dense layer :math:`h' = \sigma(h W + b)` between
-    them. A layer with more than ``max_neurons`` units is elided: its first
-    :math:`\lceil m/2 \rceil` and last :math:`\lfloor m/2 \rfloor` neurons
-    (:math:`m` = ``max_neurons``) are drawn around a "⋮", and its true size is
-    written below it.
-
-    With ``active``, the network is drawn thinned, as one dropout mask leaves
-    it: the dropped units (mask False) are drawn hollow with a grey dashed
-    outline and lose all their connections, so a line joins neuron :math:`j`
-    of layer :math:`l` to neuron :math:`k` of layer :math:`l + 1` only when
-    both are kept, :math:`a^{(l)}_j a^{(l+1)}_k = 1`, and the number of lines
-    between the two layers is :math:`\sum_j a^{(l)}_j \cdot \sum_k a^{(l+1)}_k`
-    (counting the drawn neurons of elided layers).
-
-    Parameters
-    ----------
-    layer_sizes : sequence of int
-        Units per layer, input layer first and output layer last (at least
-        two layers, each with at least one unit), e.g. ``[2, 4, 4, 1]``.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new book-style figure when None.
-    labels : bool or sequence of str, optional
-        Write the layer names ("input layer", "hidden layer 1", ...,
-        "output layer") and sizes below the layers; or a sequence of one
-        custom name per layer; False for no names (the sizes of elided layers
-        are still written).
-    max_neurons : int, optional
-        Most neurons drawn per layer, >= 2.
-    active : sequence of array_like of bool (or None), optional
-        One mask per layer, of shape ``(layer_sizes[l],)``, True for a kept
-        unit and False for a dropped one (e.g. ``mask > 0`` for a mask of
-        :func:`nnbook.regularization.dropout`); None, for the whole argument
-        or for one layer, keeps every unit.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes; its patches are the drawn neurons (one
-        :class:`~matplotlib.patches.Circle` each, dropped ones included) and
-        one :class:`~matplotlib.collections.LineCollection` holds the
-        connections.
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> ax = draw_network([3, 4, 2])
-    >>> len(ax.patches), len(ax.collections[0].get_segments())  # 9 neurons, 12 + 8 weights
-    (9, 20)
-    >>> plt.close(ax.figure)
-    >>> hidden = np.array([True, False, True, False])  # two of the 4 hidden units dropped
-    >>> ax = draw_network([3, 4, 2], active=[None, hidden, None])
-    >>> len(ax.patches), len(ax.collections[0].get_segments())  # 3 * 2 + 2 * 2 weights
-    (9, 10)
-    >>> plt.close(ax.figure)
-    """
-    if isinstance(layer_sizes, (str, bytes)) or np.ndim(layer_sizes) != 1:
-        raise ValueError(
-            f"layer_sizes must be a sequence of positive integers, got {describe(layer_sizes)}"
-        )
-    sizes = [check_positive_int(n, f"layer_sizes[{i}]") for i, n in enumerate(layer_sizes)]
-    if len(sizes) < 2:
-        raise ValueError(
-            f"layer_sizes must list at least two layers (input and output), got {layer_sizes!r}"
-        )
-    max_neurons = check_positive_int(max_neurons, "max_neurons")
-    if max_neurons < 2:
-        raise ValueError(f"max_neurons must be at least 2, got {max_neurons}")
-    if isinstance(labels, bool):
-        names = _layer_names(len(sizes)) if labels else None
-    elif isinstance(labels, Sequence) and not isinstance(labels, str) and all(
-        isinstance(s, str) for s in labels
-    ) and len(labels) == len(sizes):
-        names = list(labels)
-    else:
-        raise ValueError(
-            f"labels must be True, False or a sequence of {len(sizes)} strings (one per layer), "
-            f"got {labels!r}"
-        )
-    masks = _check_active(active, sizes)
-
-    n_layers = len(sizes)
-    radius, min_dx, font_pt = 0.3, 2.0, 10.0
-    colors = [COLORS[0], *[COLORS[2]] * (n_layers - 2), COLORS[1]]
-    max_slots = max(n if n <= max_neurons else max_neurons + 1 for n in sizes)
-    with _target_axes(ax) as ax:
-        # Lay the diagram out in data units on equal axes (round circles),
-        # sized from the axes' size in inches so that it fills them and the
-        # text below the layers (font_pt points per line) fits.
-        fig_w, fig_h = ax.figure.get_size_inches()
-        box = ax.get_position()
-        axes_w, axes_h = fig_w * box.width, fig_h * box.height
-        line_in = 1.25 * font_pt / 72
-        too_narrow = names is not None and (
-            max(len(s) for s in names) * 0.5 * font_pt / 72 + 0.1 > axes_w / n_layers
-        )
-        if too_narrow and labels is True:  # wrap the default names, never custom ones
-            names = [name.replace(" ", "\n", 1) for name in names]
-        n_lines = 0
-        if names is not None:
-            n_lines = max(name.count("\n") for name in names) + 2
-        elif any(n > max_neurons for n in sizes):
-            n_lines = 1
-        top_margin, gap = 0.2, 0.3
-        text_frac = min(n_lines * line_in / axes_h, 0.6)
-        # Height if the diagram fills the axes exactly, then the matching spacing.
-        height = (max_slots + top_margin + (gap if n_lines else 0)) / (1 - text_frac)
-        dx = max(min_dx, axes_w / axes_h * height / n_layers)
-        scale = min(axes_w / (n_layers * dx), axes_h / height)  # inches per data unit
-        label_room = (gap + n_lines * line_in / scale) if n_lines else 0.0
-
-        columns = []  # y coordinates of the drawn, kept neurons of each layer
-        for i, (n, mask) in enumerate(zip(sizes, masks, strict=True)):
-            elided = n > max_neurons
-            top = (max_neurons + 1) // 2 if elided else n
-            slots = max_neurons + 1 if elided else n
-            y = (slots - 1) / 2 - np.arange(slots, dtype=float)
-            if elided:
-                ax.text(i * dx, y[top], "⋮", ha="center", va="center", fontsize=14, zorder=3)
-                y = np.delete(y, top)
-                # The drawn units: the first top and the last max_neurons - top.
-                mask = np.concatenate([mask[:top], mask[n - (max_neurons - top):]])
-            columns.append(y[mask])
-            for yj, kept in zip(y, mask, strict=True):
-                if kept:
-                    style = {"facecolor": _tint(colors[i]), "edgecolor": colors[i]}
-                else:  # dropped: hollow, grey, dashed
-                    style = {"facecolor": "white", "edgecolor": "0.6", "linestyle": "--"}
-                ax.add_patch(Circle((i * dx, yj), radius, linewidth=1.5, zorder=2, **style))
-
-        # One segment per weight: every drawn, kept neuron of layer i to every
-        # drawn, kept neuron of layer i + 1, an array of shape (n_i * n_{i+1}, 2, 2).
-        segments = []
-        for i, (a, b) in enumerate(zip(columns[:-1], columns[1:], strict=True)):
-            ya, yb = (g.ravel() for g in np.meshgrid(a, b, indexing="ij"))
-            start = np.column_stack([np.full(ya.size, i * dx), ya])
-            end = np.column_stack([np.full(yb.size, (i + 1) * dx), yb])
-            segments.append(np.stack([start, end], axis=1))
-        ax.add_collection(LineCollection(np.concatenate(segments), colors="0.55",
-                                         linewidths=0.8, alpha=0.7, zorder=1))
-
-        bottom = -max_slots / 2
-        for i, n in enumerate(sizes):
-            lines = []
-            if names is not None:
-                lines.append(names[i])
-            if names is not None or n > max_neurons:
-                lines.append(f"{n} unit" + ("" if n == 1 else "s"))
-            if lines:
-                ax.text(i * dx, bottom - gap, "\n".join(lines), ha="center", va="top",
-                        fontsize=font_pt, linespacing=1.1)
-
-        ax.set_aspect("equal")
-        ax.set_xlim(-dx / 2, (n_layers - 0.5) * dx)
-        ax.set_ylim(bottom - label_room, max_slots / 2 + top_margin)
-        ax.axis("off")
-    return ax
-
-
-#: Default labels of :func:`plot_nested_sets`, and the course notes' Chinese terms.
-NESTED_SETS_LABELS = ("Artificial intelligence", "Machine learning", "Deep learning")
-NESTED_SETS_CHINESE = ("人工智能", "机器学习", "深度学习")
-
-
-def plot_nested_sets(
-    labels: Sequence[str] = NESTED_SETS_LABELS,
-    ax: Axes | None = None,
-    chinese: bool | Sequence[str] = False,
-) -> Axes:
-    r"""Draw nested ellipses, e.g. artificial intelligence ⊃ machine learning ⊃ deep learning.
-
-    The :math:`k`-th ellipse (0 = outermost) is the outermost one shrunk by
-    :math:`0.6^k` towards a point in its lower right, so each set lies inside
-    the one before; each label sits in the band its set does not share with
-    the next one.
-
-    Parameters
-    ----------
-    labels : sequence of str, optional
-        Names of the sets, outermost first (at least one).
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new book-style figure when None.
-    chinese : bool or sequence of str, optional
-        Add a second line in Chinese under each label: True for the course
-        notes' terms 人工智能, 机器学习, 深度学习 (only with three labels), or
-        one string per label. Needs a CJK font (see :func:`find_cjk_font`);
-        without one a ``RuntimeError`` is raised instead of drawing empty
-        boxes. The default, False, draws English only and needs no extra font.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes; its patches are the ellipses, outermost first.
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> ax = plot_nested_sets()
-    >>> len(ax.patches), [t.get_text() for t in ax.texts]
-    (3, ['Artificial intelligence', 'Machine learning', 'Deep learning'])
-    >>> plt.close(ax.figure)
-    """
-    if isinstance(labels, str) or not isinstance(labels, Sequence) or not labels or not all(
-        isinstance(s, str) for s in labels
-    ):
-        raise ValueError(f"labels must be a non-empty sequence of strings, got {labels!r}")
-    labels = list(labels)
-    if chinese is True:
-        if len(labels) != len(NESTED_SETS_CHINESE):
-            raise ValueError(
-                f"chinese=True supplies {len(NESTED_SETS_CHINESE)} terms but labels has "
-                f"{len(labels)}; pass one Chinese string per label instead"
-            )
-        chinese = list(NESTED_SETS_CHINESE)
-    elif chinese is False or chinese is None:
-        chinese = None
-    elif (isinstance(chinese, str) or not isinstance(chinese, Sequence)
-          or len(chinese) != len(labels) or not all(isinstance(s, str) for s in chinese)):
-        raise ValueError(
-            f"chinese must be True, False or a sequence of {len(labels)} strings (one per "
-            f"label), got {chinese!r}"
-        )
-    fontfamily = None
-    if chinese is not None:
-        cjk = find_cjk_font()
-        if cjk is None:
-            raise RuntimeError(
-                "no font with Chinese glyphs is installed, so the Chinese labels would be drawn "
-                "as empty boxes; install one (e.g. `apt install fonts-noto-cjk`) or call "
-                "plot_nested_sets with chinese=False"
-            )
-        fontfamily = [*mpl.rcParams["font.family"], cjk]
-        labels = [f"{en}\n{zh}" for en, zh in zip(labels, chinese, strict=True)]
-
-    width, height, shrink = 8.0, 5.0, 0.6
-    anchor = np.array([1.2, -1.2])  # shrink towards this point, inside the outer ellipse
-    with _target_axes(ax) as ax:
-        tops = []
-        centers = []
-        for k in range(len(labels)):
-            s = shrink**k
-            center = anchor + s * (np.zeros(2) - anchor)
-            color = COLORS[k % len(COLORS)]
-            ax.add_patch(Ellipse(tuple(center), s * width, s * height,
-                                 facecolor=_tint(color, 0.8), edgecolor=color, linewidth=2))
-            centers.append(center)
-            tops.append(center[1] + s * height / 2)
-        for k, label in enumerate(labels):
-            if k + 1 < len(labels):
-                y = (tops[k] + tops[k + 1]) / 2
-            else:
-                y = centers[k][1]
-            ax.text(centers[k][0], y, label, ha="center", va="center",
-                    fontsize=max(12 - k, 9), fontfamily=fontfamily)
-        ax.set_aspect("equal")
-        ax.set_xlim(-width / 2 - 0.2, width / 2 + 0.2)
-        ax.set_ylim(-height / 2 - 0.2, height / 2 + 0.2)
-        ax.axis("off")
-    return ax
-
-
-# ---------------------------------------------------------------------------
 # Curves, decision regions, landscapes, distributions
 # ---------------------------------------------------------------------------
 
@@ -565,31 +189,27 @@ def plot_functions(
     xlabel: str = "x",
     ylabel: str = "y",
 ) -> Axes:
-    r"""Plot several functions of one variable on shared axes, with a legend.
-
-    Draws the points :math:`(x_i, f(x_i))` of each curve joined by lines, for
-    instance an activation and its derivative, or several losses against
-    the prediction.
+    """Plot several functions of one variable on shared axes, with a legend.
 
     Parameters
     ----------
-    x : array_like of shape (n,)
-        The common abscissae, finite, at least two.
+    x : array_like of shape (n,), n >= 2
     curves : dict of str to array_like of shape (n,)
-        Legend label -> values at ``x`` (finite).
+        Legend label -> values at ``x``.
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new book-style figure when None.
     title, xlabel, ylabel : str, optional
-        Title and axis labels.
 
     Returns
     -------
     matplotlib.axes.Axes
-        The axes, with one line per curve.
+
+    Raises
+    ------
+    ValueError
+        For non-finite values or mismatched shapes.
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
     >>> x = np.linspace(-3, 3, 61)
     >>> ax = plot_functions(x, {"tanh": np.tanh(x), "tanh'": 1 - np.tanh(x) ** 2})
     >>> [line.get_label() for line in ax.lines]
@@ -628,31 +248,25 @@ def plot_decision_boundary(
     padding: float = 0.5,
     output: str | None = None,
 ) -> Axes:
-    r"""Colour the plane by a classifier's predicted class and show the data on top.
+    """Colour the plane by a classifier's predicted class and show the data on top.
 
     ``predict`` is evaluated once on a ``resolution`` x ``resolution`` grid
-    covering the data plus ``padding`` on every side; its output is turned
-    into labels by :func:`nnbook.metrics.predicted_labels` (integer labels of
-    shape (m,), scores of shape (m, K) by argmax, or one logit or probability
-    per point, as ``output`` says). The regions are filled with
-    the class colors, the points drawn in the same colors with a legend.
-    The decision boundary is where the fill color changes.
+    covering the data plus ``padding``; :func:`nnbook.metrics.predicted_labels`
+    turns its output into labels. The decision boundary is where the fill color
+    changes.
 
     Parameters
     ----------
     predict : callable
-        Maps an array of shape (m, 2), of the dtype of ``X``, to labels,
-        probabilities or scores as above.
+        Maps an array of shape (m, 2), of the dtype of ``X``, to labels, scores
+        of shape (m, K), or one logit or probability per point.
     X : array_like of shape (n, 2)
-        The points.
     y : array_like of shape (n,)
-        Their class labels, integers >= 0.
+        Class labels, integers >= 0.
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new book-style figure when None.
-    resolution : int, optional
-        Grid points per axis, >= 2.
-    padding : float, optional
-        Margin around the data, in data units, >= 0.
+    resolution : int, >= 2
+    padding : float, >= 0
+        Margin around the data, in data units.
     output : {"logits", "probabilities"}, optional
         What ``predict`` returns when it returns one float per point.
 
@@ -660,9 +274,13 @@ def plot_decision_boundary(
     -------
     matplotlib.axes.Axes
 
+    Raises
+    ------
+    ValueError
+        For invalid data, or a ``predict`` output that is not one prediction per point.
+
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
     >>> X = np.array([[-1.0, 0.0], [1.0, 0.5], [1.5, -1.0]])
     >>> ax = plot_decision_boundary(lambda Z: (Z[:, 0] > 0).astype(int), X, [0, 1, 1],
     ...                             resolution=20)
@@ -739,46 +357,41 @@ def plot_contour(
 ) -> Axes:
     r"""Contour lines of a function of two variables, with optional optimization paths.
 
-    ``f`` is called once as ``f(X, Y)`` with the two coordinate grids of
-    ``np.meshgrid`` (shape (resolution, resolution)) and must return
-    :math:`f(x_1, x_2)` at every grid point, as NumPy broadcasting does for a
-    formula, e.g. ``lambda x1, x2: x1**2 + 10 * x2**2``.
+    ``f`` is called once as ``f(X, Y)`` on the grids of ``np.meshgrid``, e.g.
+    ``lambda x1, x2: x1**2 + 10 * x2**2``. With ``log_levels=True`` the levels
+    are geometric between the smallest positive and the largest value on the grid,
 
-    With ``log_levels=True`` the levels are geometrically spaced between the
-    smallest positive and the largest value of :math:`f` on the grid,
-    :math:`c_j = c_0 (c_\text{max} / c_0)^{j/(L-1)}`, which shows the valley
-    of badly conditioned functions such as Rosenbrock's.
+    .. math::
 
-    Each trajectory, an array of shape (steps, 2) of iterates
-    :math:`x^{(0)}, x^{(1)}, \dots`, is drawn as a line with markers, its
-    start circled; the view stays on ``xlim`` x ``ylim`` even if a path
-    diverges.
+        c_j = c_0 \left(\frac{c_\text{max}}{c_0}\right)^{j/(L-1)},
+
+    which shows the valley of badly conditioned functions such as Rosenbrock's.
+    Each trajectory is drawn as a line with markers, its start circled; the view
+    stays on ``xlim`` x ``ylim`` even if a path diverges.
 
     Parameters
     ----------
     f : callable
         ``f(X, Y) -> Z`` with ``Z.shape == X.shape``, finite.
     xlim, ylim : tuple of two floats
-        Ranges of :math:`x_1` and :math:`x_2`.
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new book-style figure when None.
-    levels : int or sequence of float, optional
-        Number of contour levels (>= 2), or the levels themselves (increasing;
-        positive with ``log_levels``).
+    levels : int (>= 2) or increasing sequence of float
     trajectories : dict of str to array_like of shape (steps, 2), optional
-        Legend label -> iterates of an optimizer (finite).
-    log_levels : bool, optional
-        Space the levels geometrically (``f`` must be positive somewhere).
-    resolution : int, optional
-        Grid points per axis, >= 2.
+        Legend label -> iterates of an optimizer.
+    log_levels : bool
+    resolution : int, >= 2
 
     Returns
     -------
     matplotlib.axes.Axes
 
+    Raises
+    ------
+    ValueError
+        For invalid arguments, or an ``f`` that returns another shape.
+
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
     >>> path = np.array([[2.0, 1.0], [1.0, 0.2], [0.5, 0.0]])
     >>> ax = plot_contour(lambda x1, x2: x1**2 + 10 * x2**2, (-3, 3), (-2, 2),
     ...                   trajectories={"GD": path}, resolution=50)
@@ -852,43 +465,36 @@ def plot_gradient_field(
 ) -> Axes:
     r"""Arrows of the gradient field :math:`\nabla f(x_1, x_2)` on a grid.
 
-    ``f_grad`` is called once as ``f_grad(X, Y)`` with the grids (shape
-    (density, density)) of the centers of density x density equal cells
-    tiling the window, and returns the two partial derivatives
-    :math:`(\partial f / \partial x_1, \partial f / \partial x_2)` as a pair
-    of arrays of that shape (or one array of shape (2, density, density)).
-    Each arrow points uphill, perpendicular to the contour lines; with
-    ``descent=True`` the arrows show :math:`-\nabla f`, the direction a
-    gradient-descent step takes. Lengths are proportional to
-    :math:`\lVert \nabla f \rVert`, the longest arrow spanning 90% of a
-    cell.
+    ``f_grad(X, Y)`` is called once on the centers of ``density`` x ``density``
+    equal cells and returns :math:`(\partial f / \partial x_1, \partial f /
+    \partial x_2)` (a pair of arrays, or one of shape (2, density, density)).
+    Arrow lengths are proportional to :math:`\lVert \nabla f \rVert`, the longest
+    spanning 90% of a cell.
 
     Parameters
     ----------
     f_grad : callable
         ``f_grad(X, Y) -> (dX, dY)``, finite.
     xlim, ylim : tuple of two floats
-        Ranges of :math:`x_1` and :math:`x_2`.
     ax : matplotlib.axes.Axes, optional
-        Where to draw (e.g. over :func:`plot_contour`); a new book-style
-        figure when None.
-    density : int, optional
-        Arrows per axis, >= 2.
-    descent : bool, optional
-        Draw :math:`-\nabla f` instead of :math:`\nabla f`.
-    normalize : bool, optional
-        Draw every arrow with the same length (directions only), useful when
-        the gradient's magnitude varies by orders of magnitude; zero gradients
-        stay zero.
+    density : int, >= 2
+        Arrows per axis.
+    descent : bool
+        Draw :math:`-\nabla f`, the direction of a gradient-descent step.
+    normalize : bool
+        Draw every arrow with the same length (directions only).
 
     Returns
     -------
     matplotlib.axes.Axes
-        The axes; the arrows are one :class:`~matplotlib.quiver.Quiver`.
+
+    Raises
+    ------
+    ValueError
+        For invalid arguments, or an ``f_grad`` that returns another shape.
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
     >>> ax = plot_gradient_field(lambda x1, x2: (2 * x1, 20 * x2), (-2, 2), (-1, 1), density=5)
     >>> ax.collections[-1].U.size
     25
@@ -929,36 +535,36 @@ def plot_histograms(
 ) -> Axes:
     r"""Overlaid histograms of several arrays (weights, activations, gradients).
 
-    All arrays are flattened and binned on the same ``bins`` equal-width bins
-    spanning their common range, so the shapes can be compared. With
-    ``density=True`` each histogram is normalized to unit area,
-    :math:`h_b = \frac{n_b}{N\,\Delta}` (count :math:`n_b` in bin :math:`b`,
-    :math:`N` values, bin width :math:`\Delta`), which compares arrays of
-    different sizes, such as the weights of layers of different widths.
+    The arrays are flattened and binned on the same ``bins`` equal-width bins.
+    With ``density=True`` each histogram has unit area,
+
+    .. math::
+
+        h_b = \frac{n_b}{N\,\Delta}
+
+    (count :math:`n_b` in bin :math:`b`, :math:`N` values, bin width
+    :math:`\Delta`), so arrays of different sizes compare.
 
     Parameters
     ----------
     arrays : dict of str to array_like
         Legend label -> values (any shape, finite, non-empty).
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new book-style figure when None.
-    bins : int, optional
-        Number of bins, >= 1.
-    density : bool, optional
-        Normalize each histogram to unit area (else raw counts).
-    title : str, optional
-        Title of the axes.
-    xlabel : str, optional
-        Label of the horizontal axis.
+    bins : int, >= 1
+    density : bool
+    title, xlabel : str, optional
 
     Returns
     -------
     matplotlib.axes.Axes
-        The axes, with one filled step patch per array.
+
+    Raises
+    ------
+    ValueError
+        For empty or non-finite arrays.
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
     >>> rng = np.random.default_rng(0)
     >>> ax = plot_histograms({"N(0, 1)": rng.normal(size=500),
     ...                       "U(-1, 1)": rng.uniform(-1, 1, size=(10, 20))}, bins=20)
@@ -990,16 +596,13 @@ def plot_histograms(
 def plot_history(history, ax=None) -> Axes:
     """A :class:`~nnbook.train.History`: losses (left axis) and accuracies (right, dashed).
 
-    With a penalty the training curve is ``loss`` (data loss + penalty),
-    labelled so. ``batch_loss`` is not drawn: plot it directly, e.g.
-    ``plt.plot(history.batch_loss)``.
+    With a penalty the training curve is ``loss`` (data loss + penalty), labelled
+    so; ``batch_loss`` is not drawn.
 
     Parameters
     ----------
     history : nnbook.train.History
-        What :func:`~nnbook.train.fit` measured.
-    ax : matplotlib.axes.Axes or None
-        Where to draw; a new figure when None.
+    ax : matplotlib.axes.Axes, optional
 
     Returns
     -------
@@ -1014,29 +617,28 @@ def plot_history(history, ax=None) -> Axes:
     ['training loss', 'validation loss']
     >>> plt.close(ax.figure)
     """
-    if ax is None:
-        _, ax = plt.subplots()
-    x = np.arange(1, history.epochs + 1)
-    labels = {
-        "loss": "training loss (data + penalty)" if history.penalty else "training loss",
-        "val_loss": "validation loss",
-        "running_accuracy": "training accuracy (on the fly)",
-        "val_accuracy": "validation accuracy",
-    }
-    handles = []
-    for name in ("loss", "val_loss"):
-        if getattr(history, name):
-            handles += ax.plot(x, getattr(history, name), marker=".", label=labels[name])
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss")
-    if history.running_accuracy or history.val_accuracy:
-        right = ax.twinx()
-        for name, color in (("running_accuracy", "C2"), ("val_accuracy", "C3")):
+    with _target_axes(ax) as ax:
+        x = np.arange(1, history.epochs + 1)
+        labels = {
+            "loss": "training loss (data + penalty)" if history.penalty else "training loss",
+            "val_loss": "validation loss",
+            "running_accuracy": "training accuracy (on the fly)",
+            "val_accuracy": "validation accuracy",
+        }
+        handles = []
+        for name in ("loss", "val_loss"):
             if getattr(history, name):
-                handles += right.plot(
-                    x, getattr(history, name), "--", color=color, label=labels[name]
-                )
-        right.set_ylabel("accuracy")
-    ax.legend(handles=handles, loc="center right")
-    ax.set_title("training history")
+                handles += ax.plot(x, getattr(history, name), marker=".", label=labels[name])
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        if history.running_accuracy or history.val_accuracy:
+            right = ax.twinx()
+            for name, color in (("running_accuracy", "C2"), ("val_accuracy", "C3")):
+                if getattr(history, name):
+                    handles += right.plot(
+                        x, getattr(history, name), "--", color=color, label=labels[name]
+                    )
+            right.set_ylabel("accuracy")
+        ax.legend(handles=handles, loc="center right")
+        ax.set_title("training history")
     return ax

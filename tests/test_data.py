@@ -24,7 +24,6 @@ from nnbook.data import (
     minibatches,
     one_hot,
     regression_function,
-    standardize,
     train_test_split,
 )
 
@@ -293,7 +292,7 @@ def test_split_validation(X, y, kwargs, match):
 
 
 # ---------------------------------------------------------------------------
-# Standardizer / standardize
+# Standardizer
 # ---------------------------------------------------------------------------
 
 
@@ -310,26 +309,25 @@ def test_standardizer_moments_and_reuse_on_test_data():
     sigma = np.sqrt(((X_train - mu) ** 2).sum(axis=0) / 50)
     np.testing.assert_allclose(scaler.transform(X_test), (X_test - mu) / sigma)
     np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(X_test)), X_test)
-    Z_train, Z_test = standardize(X_train, X_test)
-    np.testing.assert_allclose(Z_train, Z)
-    np.testing.assert_allclose(Z_test, (X_test - mu) / sigma)
+    np.testing.assert_allclose(Standardizer().fit_transform(X_train), Z)
 
 
-def test_standardize_constant_columns_do_not_divide_by_zero():
+def test_standardizer_constant_columns_do_not_divide_by_zero():
     X = np.array([[1.0, 7.0], [3.0, 7.0], [5.0, 7.0]])
-    Z = standardize(X)  # warnings are errors in the suite
+    scaler = Standardizer().fit(X)
+    Z = scaler.transform(X)  # warnings are errors in the suite
     assert isinstance(Z, np.ndarray)
     np.testing.assert_array_equal(Z[:, 1], 0.0)
     np.testing.assert_allclose(Z[:, 0], [-np.sqrt(1.5), 0.0, np.sqrt(1.5)])
-    _, Z_test = standardize(X, np.array([[3.0, 8.0]]))
+    Z_test = scaler.transform(np.array([[3.0, 8.0]]))
     np.testing.assert_allclose(Z_test, [[0.0, 1.0]])  # shifted by 1, scale 1
 
 
-def test_standardize_keeps_float32():
+def test_standardizer_keeps_float32():
     X = np.arange(12, dtype=np.float32).reshape(4, 3)
-    Z_train, Z_test = standardize(X, X[:2])
-    assert Z_train.dtype == np.float32 and Z_test.dtype == np.float32
-    assert Standardizer().fit(X).mean_.dtype == np.float32
+    scaler = Standardizer().fit(X)
+    assert scaler.transform(X).dtype == np.float32 and scaler.mean_.dtype == np.float32
+    assert scaler.inverse_transform(X[:2]).dtype == np.float32
 
 
 def test_standardizer_validation():
@@ -341,7 +339,7 @@ def test_standardizer_validation():
     with pytest.raises(ValueError, match="at least one sample"):
         Standardizer().fit(np.zeros((0, 2)))
     with pytest.raises(ValueError, match="2-D"):
-        standardize(np.zeros(4))
+        Standardizer().fit(np.zeros(4))
     with pytest.raises(ValueError, match="eps"):
         Standardizer(eps=-1.0)
     assert repr(Standardizer(1e-6)) == "Standardizer(eps=1e-06)"
