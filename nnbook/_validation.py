@@ -1,16 +1,13 @@
 """Input checks shared by every module of nnbook.
 
-Every public function validates its arguments at the boundary and raises a
-``ValueError`` whose message names the argument, says what was received and
-what was expected (the scikit-learn habit). The helpers here keep those
-messages consistent:
+Bad input raises a ``ValueError`` whose message names the argument, what was
+received and what was expected. The helpers:
 
 - arrays: :func:`as_float_array`, :func:`as_samples`, :func:`as_labels`,
   :func:`check_same_length`, :func:`check_num_classes`, :func:`check_axis`;
 - scalars and settings: :func:`check_scalar`, :func:`check_positive_int`,
   :func:`check_interval`, :func:`float_dtype`, :func:`as_generator`;
-- names: :func:`lookup`, behind ``get_activation``, ``get_initializer``,
-  ``get_loss`` and ``get_optimizer``.
+- names: :func:`lookup`, behind the ``get_*`` functions.
 """
 
 from __future__ import annotations
@@ -36,21 +33,7 @@ def describe(x) -> str:
 
 
 def float_dtype(dtype) -> np.dtype:
-    """Return ``dtype`` as a NumPy dtype, checking that it is float32 or float64.
-
-    Accepts anything ``np.dtype`` understands (``np.float32``, ``"float64"``,
-    ``"f4"``; None means float64, as for NumPy); raises ``ValueError`` for
-    every other dtype and for what is not a dtype at all.
-
-    Examples
-    --------
-    >>> float_dtype("float32")
-    dtype('float32')
-    >>> float_dtype(int)
-    Traceback (most recent call last):
-    ...
-    ValueError: dtype must be float32 or float64, got int64
-    """
+    """``dtype`` as a NumPy dtype (None means float64); ValueError unless float32 or float64."""
     try:
         dt = np.dtype(dtype)
     except (TypeError, ValueError):
@@ -64,18 +47,10 @@ def float_dtype(dtype) -> np.dtype:
 def all_finite(arr: np.ndarray) -> bool:
     """Whether the float array ``arr`` holds no nan and no inf.
 
-    Large arrays (:data:`SUM_CHECK_MIN_SIZE` elements or more) are summed
-    first: a nan or inf anywhere makes the sum nan or inf, so a finite sum
-    proves every element finite, in one pass and without the boolean
-    temporary of ``np.isfinite`` (about twice as fast). The converse does not
-    hold, since finite values can overflow the sum to inf, so a non-finite
-    sum falls back to the exact element-wise test; the overflow is expected
-    and emits no warning.
-
-    Examples
-    --------
-    >>> all_finite(np.array([1.0, np.nan])), all_finite(np.full(2**20, 1e308))
-    (False, True)
+    Arrays of :data:`SUM_CHECK_MIN_SIZE` elements or more are summed first (a
+    finite sum proves every element finite, about twice as fast as
+    ``np.isfinite``); a non-finite sum, possibly an overflow, falls back to the
+    element-wise test.
     """
     if arr.size >= SUM_CHECK_MIN_SIZE:
         with np.errstate(over="ignore", invalid="ignore"):
@@ -85,13 +60,15 @@ def all_finite(arr: np.ndarray) -> bool:
     return bool(np.isfinite(arr).all())
 
 
-def as_float_array(x, name: str, *, allow_nonfinite: bool = False, dtype=None) -> np.ndarray:
-    """Return ``x`` as a float32 or float64 ndarray, validating it.
+def scalar_if_0d(a: np.ndarray):
+    """A 0-d result as a NumPy scalar, as NumPy's ufuncs return it; other arrays unchanged."""
+    return a[()] if a.ndim == 0 else a
 
-    float32 and float64 inputs keep their dtype; integer and boolean inputs
-    become float64 (or ``dtype`` when given). Anything else (strings, objects,
-    complex numbers) raises ``ValueError``, as do nan and inf unless
-    ``allow_nonfinite`` is true (the check is :func:`all_finite`).
+
+def as_float_array(x, name: str, *, allow_nonfinite: bool = False, dtype=None) -> np.ndarray:
+    """``x`` as a float32 or float64 ndarray (integers and booleans become float64, or ``dtype``).
+
+    Raises ``ValueError`` for other dtypes, and for nan or inf unless ``allow_nonfinite``.
     """
     arr = np.asarray(x)
     if dtype is not None:
@@ -117,13 +94,7 @@ def as_float_array(x, name: str, *, allow_nonfinite: bool = False, dtype=None) -
 
 
 def as_samples(X, name: str = "X", *, dtype=None) -> np.ndarray:
-    """Return ``X`` as a finite 2-D float array of shape (n_samples, n_features).
-
-    Examples
-    --------
-    >>> as_samples([[1, 2], [3, 4]]).dtype
-    dtype('float64')
-    """
+    """``X`` as a finite 2-D float array of shape (n_samples, n_features)."""
     arr = as_float_array(X, name, dtype=dtype)
     if arr.ndim != 2:
         raise ValueError(
@@ -133,21 +104,7 @@ def as_samples(X, name: str = "X", *, dtype=None) -> np.ndarray:
 
 
 def as_labels(y, name: str = "y") -> np.ndarray:
-    """Return class labels ``y`` as a 1-D int64 array, validating them.
-
-    Integer and boolean arrays are accepted, and so are float arrays whose
-    values are all whole numbers (``[0., 1., 1.]``). Labels must be >= 0;
-    their upper bound is checked by :func:`check_num_classes`.
-
-    Examples
-    --------
-    >>> as_labels([0.0, 2.0, 1.0])
-    array([0, 2, 1])
-    >>> as_labels([0, -1])
-    Traceback (most recent call last):
-    ...
-    ValueError: y must hold non-negative class labels 0, 1, 2, ..., got minimum -1
-    """
+    """Class labels as a 1-D int64 array: integers >= 0, or floats that are whole numbers."""
     arr = np.asarray(y)
     if arr.ndim != 1:
         raise ValueError(
@@ -173,13 +130,7 @@ def as_labels(y, name: str = "y") -> np.ndarray:
 
 
 def check_num_classes(labels: np.ndarray, num_classes, name: str = "y") -> int:
-    """Validate ``num_classes`` against labels from :func:`as_labels` (default: ``max + 1``).
-
-    Examples
-    --------
-    >>> check_num_classes(np.array([0, 2]), None), check_num_classes(np.array([0, 2]), 5)
-    (3, 5)
-    """
+    """Validate ``num_classes`` against labels from :func:`as_labels` (default: ``max + 1``)."""
     needed = int(labels.max()) + 1 if labels.size else 0
     if num_classes is None:
         if needed == 0:
@@ -195,7 +146,7 @@ def check_num_classes(labels: np.ndarray, num_classes, name: str = "y") -> int:
 
 
 def check_same_length(X: np.ndarray, y: np.ndarray, x_name: str = "X", y_name: str = "y") -> None:
-    """Check that ``X`` and ``y`` have one row per sample each, as many of both."""
+    """Check that ``X`` and ``y`` have as many rows."""
     if y.ndim < 1 or len(y) != len(X):
         raise ValueError(
             f"{x_name} and {y_name} must have the same number of samples (rows), got "
@@ -248,13 +199,7 @@ def check_positive_int(value, name: str) -> int:
 
 
 def check_interval(pair, name: str) -> tuple[float, float]:
-    """Check that ``pair`` is ``(low, high)``, two finite numbers with low < high.
-
-    Examples
-    --------
-    >>> check_interval((0, 1.5), "xlim")
-    (0.0, 1.5)
-    """
+    """Check that ``pair`` is ``(low, high)``, two finite numbers with low < high."""
     if np.shape(pair) != (2,):
         raise ValueError(f"{name} must be a pair (low, high), got {pair!r}")
     low = check_scalar(pair[0], f"{name}[0]")
@@ -265,11 +210,7 @@ def check_interval(pair, name: str) -> tuple[float, float]:
 
 
 def as_generator(rng) -> np.random.Generator:
-    """Turn ``rng`` (a Generator, an int seed or None) into a Generator.
-
-    nnbook never touches NumPy's global random state: every function that
-    draws random numbers takes ``rng`` and goes through this helper.
-    """
+    """Turn ``rng`` (a Generator, a non-negative int seed or None) into a Generator."""
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
@@ -290,39 +231,14 @@ def lookup(
     passthrough: Callable[[object], bool] | None = None,
     expected: str | None = None,
 ):
-    """The entry of ``registry`` called ``name``, case-insensitively.
+    """The entry of ``registry`` called ``name`` (or an alias of it), case-insensitively.
 
-    Parameters
-    ----------
-    name : str or object
-        A key of ``registry`` or of ``aliases``, in any case; or an object
-        for which ``passthrough(name)`` is true, returned unchanged.
-    registry : mapping of str to object
-        Lower-case names to entries, in the order the error message lists them.
-    kind : str
-        What is looked up ("loss", "optimizer", ...), for the error message.
-    aliases : mapping of str to str, optional
-        Further lower-case names, each mapped to a key of ``registry``.
-    passthrough : callable, optional
-        Predicate picking the objects that are accepted as they are (e.g.
-        ``callable`` for initializers).
-    expected : str, optional
-        What ``passthrough`` accepts, in words ("a Loss"), for the message.
-
-    Returns
-    -------
-    object
-        ``registry[key]``, or ``name`` itself when it passes through.
-
-    Raises
-    ------
-    ValueError
-        For anything else: "unknown <kind> <name>; expected [<expected> or]
-        one of <every name and alias> (case-insensitive)".
+    An object for which ``passthrough(name)`` is true is returned unchanged;
+    ``kind`` ("loss", ...) and ``expected`` ("a Loss") word the error message.
 
     Examples
     --------
-    >>> lookup("L2", {"mse": 1, "mae": 2}, "loss", {"l2": "mse"})
+    >>> lookup("L2", {"mse": 1}, "loss", {"l2": "mse"})
     1
     >>> lookup("huber", {"mse": 1}, "loss", {"l2": "mse"}, expected="a Loss")
     Traceback (most recent call last):

@@ -1,60 +1,36 @@
-r"""Activation functions (激活函数) and their layers.
+r"""Activation functions (激活函数), their derivatives and their layers.
 
 A neuron computes :math:`f\left(\sum_i w_i x_i + b\right)`; the activation
-function :math:`f` is what makes a stack of layers more than one big linear map.
-The course notes compare five of them.
+:math:`f` makes a stack of layers more than one linear map. Chapter 3 compares
+the course notes' choices:
 
-**sigmoid** :math:`\sigma(x) = 1 / (1 + e^{-x})` is smooth and squashes every
-input into :math:`(0, 1)`. Its derivative :math:`\sigma(1 - \sigma)` is at most
-:math:`1/4` (at 0) and tends to 0 on both sides, so for very large or very small
-inputs almost no gradient flows back: the vanishing gradient (梯度消失). Through
-five sigmoid layers the factor is at most :math:`4^{-5} \approx 10^{-3}`, which
-is why the notes say sigmoid networks show it within about five layers. Its
-output is not zero-centered either, so it is seldom used in hidden layers; its
-place is the output layer of binary classification (二分类的输出层).
+============ ====================================== ==============================
+sigmoid      :math:`\sigma(x) = 1 / (1 + e^{-x})`   output layer, two classes
+tanh         :math:`\tanh(x) = 2\sigma(2x) - 1`     hidden layers, zero-centered
+relu         :math:`\max(0, x)`                     hidden layers, the default
+leaky_relu   :math:`\max(\alpha x, x)`              hidden layers, no dead units
+identity     :math:`x`                              output layer, regression
+softmax      :math:`e^{z_i} / \sum_j e^{z_j}`       output layer, several classes
+============ ====================================== ==============================
 
-**tanh** :math:`\tanh(x) = (e^x - e^{-x}) / (e^x + e^{-x}) = 2\sigma(2x) - 1`
-is zero-centered (以0为中心), which usually makes training converge in fewer
-iterations than with sigmoid, but it saturates on both sides too (derivative
-:math:`1 - \tanh^2 x \le 1`), so gradients still vanish. Use it in hidden layers.
+Each comes three ways: a function (``sigmoid``), its derivative
+(``sigmoid_grad``; for softmax, whose Jacobian is not diagonal, the product
+``softmax_backward``) and a layer (``Sigmoid``). The derivative and the
+layer's ``backward`` run the same kernel, so they agree to the last bit.
 
-**ReLU** :math:`\max(0, x)` is the most common choice today. For :math:`x > 0`
-its derivative is 1, so gradients do not shrink; it is cheap (no exponential,
-no division); and zeroing the negative inputs makes the network sparse (稀疏性),
-which eases overfitting. Its weakness: a unit whose inputs stay negative gets
-zero gradient and its weights stop updating, the "dying ReLU" (神经元死亡).
+The functions take real, finite array_like input of any shape and return an
+array of that shape (float32 stays float32, integers become float64); other
+input raises ``ValueError``; a 0-d input gives a NumPy scalar, as NumPy's ufuncs
+do (and as :mod:`nnbook.surfaces` does). The layers check only type and shape (a scan for
+nan and inf would cost half a ReLU), so a nan reaching a layer propagates.
 
-**Leaky ReLU** :math:`\max(\alpha x, x)` with a small slope (the notes use
-:math:`\alpha = 0.1`) keeps a gradient :math:`\alpha` for negative inputs, so
-units cannot die.
-
-**softmax** :math:`e^{z_i} / \sum_j e^{z_j}` generalizes sigmoid to several
-classes (多分类): it maps a vector of logits to probabilities in :math:`(0, 1)`
-that sum to 1, and the predicted class is the one with the largest
-probability. With two classes it is the sigmoid of the difference of the logits.
-
-How to choose (激活函数的选择):
-
-- hidden layers: ReLU first (watch for dying units), Leaky ReLU if it works
-  poorly, tanh is worth a try, avoid sigmoid;
-- output layer: sigmoid for binary classification, softmax for multi-class
-  classification, identity (linear) for regression.
-
-Each activation comes three ways: a function (``sigmoid``), its derivative
-(``sigmoid_grad``, or ``softmax_backward`` for softmax, whose Jacobian is not
-diagonal), and a layer (``Sigmoid``) whose ``forward`` caches what ``backward``
-needs. :func:`get_activation` turns a name into the layer class.
-
-Numerics. Every function is finite and warning-free for all finite inputs:
-sigmoid is :math:`1 / (1 + e^{-x})` with :math:`e^{-x}` allowed to overflow to
-:math:`+\infty` (which gives the correctly rounded 0), softmax subtracts the
-maximum logit first, and the derivatives are written with
-:math:`e^{-|x|}`, which cannot overflow. float32 inputs stay float32.
-
-Validation. The functions check their input fully (numeric, finite). The layers
-sit on the hot path of training, where scanning every activation for nan and
-inf costs about half as much as ReLU itself, so they check only the type and
-shape: a nan reaching a layer propagates to its output.
+Numerics: finite and warning-free for every finite input. sigmoid lets
+:math:`e^{-x}` overflow to :math:`+\infty`, which gives the correctly rounded
+0; softmax subtracts the largest logit first. The derivatives of sigmoid and
+tanh are computed from :math:`x`, as :math:`1 / (4\cosh^2(x/2))` and
+:math:`1 / \cosh^2 x`: even and accurate in both tails. From the output
+:math:`y` they would not be (:math:`1 - y` rounds to 0 for :math:`x > 37`, and
+the derivative with it), so ``Sigmoid`` and ``Tanh`` cache their input.
 """
 
 from __future__ import annotations
@@ -63,7 +39,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_float_array, check_axis, check_scalar, lookup
+from ._validation import as_float_array, check_axis, check_scalar, lookup, scalar_if_0d
 from .base import Layer, check_backward_input
 
 __all__ = [
@@ -92,49 +68,57 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------
-# Computational kernels: no validation, shared by the functions and the layers.
-# Each allocates one output array and works in place on it, so that 0-d input
-# gives a 0-d array (not a NumPy scalar) and float32 stays float32.
+# Kernels: no validation; each derivative has exactly one, which both the
+# function and the layer's backward call. Each allocates its output and works
+# in place on it, so float32 stays float32.
 # --------------------------------------------------------------------------
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     out = np.negative(x, out=np.empty_like(x))
-    # For x below about -709 (float64) or -88 (float32) exp(-x) overflows to
-    # inf and 1 / (1 + inf) = 0 is the correctly rounded answer: the overflow
-    # is harmless. Unlike 0.5 * (1 + tanh(x / 2)), this form keeps full
-    # relative precision in the negative tail (sigmoid(-30) is not rounded to 0).
+    # exp(-x) overflows to inf for x below about -709 (float64) or -88 (float32),
+    # and 1 / (1 + inf) = 0 is the correctly rounded answer. Unlike the tanh form
+    # 0.5 (1 + tanh(x/2)), this keeps full precision in the negative tail.
     with np.errstate(over="ignore"):
         np.exp(out, out=out)
     out += 1
     return np.divide(1, out, out=out)
 
 
-def _exp_neg_abs(x: np.ndarray) -> np.ndarray:
-    """exp(-|x|), in (0, 1]: the building block of overflow-free derivatives."""
+def _tanh(x: np.ndarray) -> np.ndarray:
+    return np.tanh(x, out=np.empty_like(x))
+
+
+def _sigmoid_slope(x: np.ndarray) -> np.ndarray:
+    """sigma'(x) = 1 / (4 cosh^2(x/2)): even, at most 1/4, accurate in both tails."""
+    out = np.abs(x, out=np.empty_like(x))  # from |x|: even to the last bit
+    out *= 0.5
+    with np.errstate(over="ignore"):  # cosh^2 reaches inf for |x| > 711: 1/4 / inf = 0
+        np.cosh(out, out=out)
+        out *= out
+    return np.divide(0.25, out, out=out)
+
+
+def _tanh_slope(x: np.ndarray) -> np.ndarray:
+    """tanh'(x) = 1 / cosh^2(x): even, at most 1, accurate in both tails."""
     out = np.abs(x, out=np.empty_like(x))
-    np.negative(out, out=out)
-    return np.exp(out, out=out)
+    with np.errstate(over="ignore"):  # cosh^2 reaches inf for |x| > 355: 1 / inf = 0
+        np.cosh(out, out=out)
+        out *= out
+    return np.divide(1, out, out=out)
 
 
-def _logistic_slope(e: np.ndarray) -> np.ndarray:
-    """sigma'(x) = s (1 - s) with s = sigma(-|x|) = e / (1 + e), from e = exp(-|x|), in place.
-
-    s lies in (0, 1/2], so 1 - s loses nothing (unlike 1 - sigma(x) for large
-    x) and the rounded product can never exceed 1/4.
-    """
-    buffer = np.add(e, 1, out=np.empty_like(e))
-    e /= buffer  # s = e / (1 + e)
-    np.subtract(1, e, out=buffer)  # 1 - s
-    e *= buffer
-    return e
+def _relu_slope(v: np.ndarray) -> np.ndarray:
+    """[v > 0] in v's dtype; v is x or y = relu(x) (or leaky_relu(x)): y > 0 exactly where x > 0."""
+    # Written straight into a float array: no boolean temporary, and many times
+    # faster than np.where or np.heaviside, whose branches mispredict.
+    return np.greater(v, 0, out=np.empty_like(v))
 
 
-def _relu_mask(y: np.ndarray) -> np.ndarray:
-    # 1 where y > 0, else 0, written straight into an array of y's dtype: no
-    # boolean temporary, and many times faster than np.where or np.heaviside,
-    # whose branches mispredict on random signs.
-    return np.greater(y, 0, out=np.empty_like(y))
+def _leaky_relu_slope(v: np.ndarray, alpha: float) -> np.ndarray:
+    """1 where v > 0, else alpha; v is x or y = leaky_relu(x), as in :func:`_relu_slope`."""
+    out = _relu_slope(v)
+    return np.maximum(out, alpha, out=out)  # 0 -> alpha, 1 stays 1
 
 
 def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
@@ -159,6 +143,7 @@ def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
 
 
 def _softmax_vjp(s: np.ndarray, g: np.ndarray, axis: int) -> np.ndarray:
+    """s * (g - sum_j g_j s_j) along axis, from the softmax output s."""
     out = np.multiply(g, s, out=np.empty_like(s))
     dot = np.sum(out, axis=axis, keepdims=True)
     np.subtract(g, dot, out=out)
@@ -191,403 +176,187 @@ def _softmax_axis(axis, ndim: int) -> int:
 
 
 # --------------------------------------------------------------------------
-# Functions and their derivatives.
+# Functions and their derivatives. Each takes real, finite array_like input of
+# any shape, returns that shape in x's float dtype (integers: float64) and
+# raises ValueError for non-numeric or non-finite input.
 # --------------------------------------------------------------------------
 
 
 def sigmoid(x) -> np.ndarray:
-    r"""Logistic sigmoid, elementwise.
+    r"""Logistic sigmoid, elementwise, values in :math:`[0, 1]`.
 
-    .. math::
+    .. math:: \sigma(x) = \frac{1}{1 + e^{-x}}
 
-        \sigma(x) = \frac{1}{1 + e^{-x}}
+    Shape and dtype of ``x``. Raises ``ValueError`` for non-numeric or non-finite ``x``.
 
-    Parameters
-    ----------
-    x : array_like, any shape
-        Real, finite values. float32 and float64 keep their dtype; integers
-        become float64.
-
-    Returns
-    -------
-    numpy.ndarray, shape ``x.shape``, dtype of ``x``
-        Values in :math:`[0, 1]` (exactly 0 or 1 only where the true value
-        rounds to it, e.g. at :math:`x = \mp 1000`).
-
-    Raises
-    ------
-    ValueError
-        If ``x`` is not a real numeric array or contains nan or inf.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> sigmoid(np.array([-1000.0, 0.0, np.log(3.0), 1000.0]))
     array([0.  , 0.5 , 0.75, 1.  ])
-    >>> sigmoid(np.float32(2.0)).dtype
-    dtype('float32')
     """
-    return _sigmoid(as_float_array(x, "x"))
+    return scalar_if_0d(_sigmoid(as_float_array(x, "x")))
 
 
 def sigmoid_grad(x) -> np.ndarray:
-    r"""Derivative of the sigmoid, elementwise.
+    r"""Derivative of the sigmoid, elementwise, values in :math:`[0, 1/4]`.
 
-    .. math::
+    .. math:: \sigma'(x) = \sigma(x)\bigl(1 - \sigma(x)\bigr) = \frac{1}{4\cosh^2(x/2)}
 
-        \sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)
-                   = \sigma(-|x|)\,\bigl(1 - \sigma(-|x|)\bigr),
-        \qquad \sigma(-|x|) = \frac{e^{-|x|}}{1 + e^{-|x|}}
+    The second form, computed here, is accurate in both tails (where
+    :math:`1 - \sigma(x)` rounds to 0). Shape and dtype of ``x``. Raises
+    ``ValueError`` for non-numeric or non-finite ``x``.
 
-    The second form is used (the derivative is even): it cannot overflow and
-    stays accurate in both tails, where :math:`1 - \sigma(x)` would round to
-    0. Its maximum is :math:`1/4`, at :math:`x = 0`, and the computed values
-    never exceed it.
-
-    Parameters
-    ----------
-    x : array_like, any shape
-        Real, finite values (float32, float64 or integer).
-
-    Returns
-    -------
-    numpy.ndarray, shape ``x.shape``, dtype of ``x`` (float64 for integers)
-        Values in :math:`[0, 1/4]`.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> sigmoid_grad(np.array([0.0, np.log(3.0), -np.log(3.0)]))
     array([0.25  , 0.1875, 0.1875])
     """
-    return _logistic_slope(_exp_neg_abs(as_float_array(x, "x")))
+    return scalar_if_0d(_sigmoid_slope(as_float_array(x, "x")))
 
 
 def tanh(x) -> np.ndarray:
-    r"""Hyperbolic tangent, elementwise.
+    r"""Hyperbolic tangent, elementwise, values in :math:`[-1, 1]`.
 
-    .. math::
+    .. math:: \tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1
 
-        \tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1
+    Shape and dtype of ``x``. Raises ``ValueError`` for non-numeric or non-finite ``x``.
 
-    Parameters
-    ----------
-    x : array_like, any shape
-        Real, finite values (float32, float64 or integer).
-
-    Returns
-    -------
-    numpy.ndarray, shape ``x.shape``, dtype of ``x`` (float64 for integers)
-        Values in :math:`[-1, 1]`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> tanh(np.array([-1000.0, 0.0, 1000.0]))
-    array([-1.,  0.,  1.])
+    >>> tanh(np.array([-1000.0, 0.0, np.log(2.0)]))  # tanh(log 2) = 3/5
+    array([-1. ,  0. ,  0.6])
     """
-    x = as_float_array(x, "x")
-    return np.tanh(x, out=np.empty_like(x))
+    return scalar_if_0d(_tanh(as_float_array(x, "x")))
 
 
 def tanh_grad(x) -> np.ndarray:
-    r"""Derivative of tanh, elementwise.
+    r"""Derivative of tanh, elementwise, values in :math:`[0, 1]`.
 
-    .. math::
+    .. math:: \tanh'(x) = 1 - \tanh^2(x) = \frac{1}{\cosh^2 x}
 
-        \tanh'(x) = 1 - \tanh^2(x) = 4\,\sigma'(2x)
-                  = \frac{4 e^{-2|x|}}{\left(1 + e^{-2|x|}\right)^2}
+    The second form, computed here, is accurate in both tails (where
+    :math:`1 - \tanh^2 x` rounds to 0). Shape and dtype of ``x``. Raises
+    ``ValueError`` for non-numeric or non-finite ``x``.
 
-    The last forms (computed as in :func:`sigmoid_grad`, with
-    :math:`e^{-2|x|} = (e^{-|x|})^2`, which cannot overflow) stay accurate in
-    the tails, where :math:`1 - \tanh^2 x` would round to 0. Its maximum is 1,
-    at :math:`x = 0`.
-
-    Parameters
-    ----------
-    x : array_like, any shape
-        Real, finite values (float32, float64 or integer).
-
-    Returns
-    -------
-    numpy.ndarray, shape ``x.shape``, dtype of ``x`` (float64 for integers)
-        Values in :math:`[0, 1]`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> tanh_grad(np.array([0.0, np.log(2.0)]))  # tanh(log 2) = 3/5
+    >>> tanh_grad(np.array([0.0, np.log(2.0)]))
     array([1.  , 0.64])
     """
-    e = _exp_neg_abs(as_float_array(x, "x"))
-    e *= e  # exp(-2|x|), underflowing harmlessly to 0
-    out = _logistic_slope(e)
-    out *= 4  # tanh'(x) = 4 sigma'(2x)
-    return out
+    return scalar_if_0d(_tanh_slope(as_float_array(x, "x")))
 
 
 def relu(x) -> np.ndarray:
     r"""Rectified linear unit, elementwise.
 
-    .. math::
+    .. math:: \operatorname{relu}(x) = \max(0, x)
 
-        \operatorname{relu}(x) = \max(0, x)
+    Shape and dtype of ``x``. Raises ``ValueError`` for non-numeric or non-finite ``x``.
 
-    Parameters
-    ----------
-    x : array_like, any shape
-        Real, finite values (float32, float64 or integer).
-
-    Returns
-    -------
-    numpy.ndarray, shape ``x.shape``, dtype of ``x`` (float64 for integers)
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> relu(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 3.])
     """
     x = as_float_array(x, "x")
-    return np.maximum(x, 0, out=np.empty_like(x))
+    return scalar_if_0d(np.maximum(x, 0, out=np.empty_like(x)))
 
 
 def relu_grad(x) -> np.ndarray:
-    r"""Derivative of ReLU, elementwise: the step function.
+    r"""Derivative of ReLU, elementwise: the step function, 0 at 0 (a subgradient).
 
-    .. math::
+    .. math:: \operatorname{relu}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}
 
-        \operatorname{relu}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}
+    Shape and dtype of ``x``. Raises ``ValueError`` for non-numeric or non-finite ``x``.
 
-    ReLU has no derivative at 0; the value 0 used there (a valid subgradient)
-    is the usual convention.
-
-    Parameters
-    ----------
-    x : array_like, any shape
-        Real, finite values (float32, float64 or integer).
-
-    Returns
-    -------
-    numpy.ndarray, shape ``x.shape``, dtype of ``x`` (float64 for integers)
-        Zeros and ones.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> relu_grad(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 1.])
     """
-    return _relu_mask(as_float_array(x, "x"))
+    return scalar_if_0d(_relu_slope(as_float_array(x, "x")))
 
 
 def leaky_relu(x, alpha: float = 0.1) -> np.ndarray:
-    r"""Leaky ReLU, elementwise.
+    r"""Leaky ReLU, elementwise, with slope ``alpha`` in :math:`[0, 1)` below 0 (0.1 in the notes).
 
-    .. math::
+    .. math:: \operatorname{leaky\_relu}(x) = \max(\alpha x, x)
 
-        \operatorname{leaky\_relu}(x) = \max(\alpha x, x)
-        = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases},
-        \qquad 0 \le \alpha < 1
+    Shape and dtype of ``x``. Raises ``ValueError`` for ``alpha`` outside
+    :math:`[0, 1)` or non-numeric or non-finite ``x``.
 
-    Parameters
-    ----------
-    x : array_like, any shape
-        Real, finite values (float32, float64 or integer).
-    alpha : float in [0, 1), default 0.1
-        Slope for negative inputs (0.1 in the course notes; 0 gives ReLU).
-
-    Returns
-    -------
-    numpy.ndarray, shape ``x.shape``, dtype of ``x`` (float64 for integers)
-
-    Raises
-    ------
-    ValueError
-        If ``alpha`` is outside :math:`[0, 1)`, or ``x`` is not a real finite array.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> leaky_relu(np.array([-2.0, 0.0, 3.0]))
     array([-0.2,  0. ,  3. ])
-    >>> leaky_relu(np.array([-2.0, 3.0]), alpha=0.5)
-    array([-1.,  3.])
     """
     alpha = _check_alpha(alpha)
     x = as_float_array(x, "x")
     out = np.multiply(x, alpha, out=np.empty_like(x))
-    return np.maximum(out, x, out=out)  # max(alpha x, x) is the right branch as alpha < 1
+    out = np.maximum(out, x, out=out)  # max(alpha x, x) is the right branch as alpha < 1
+    return scalar_if_0d(out)
 
 
 def leaky_relu_grad(x, alpha: float = 0.1) -> np.ndarray:
-    r"""Derivative of Leaky ReLU, elementwise.
+    r"""Derivative of Leaky ReLU, elementwise: ``alpha`` at 0, as :func:`relu_grad` (alpha 0).
 
-    .. math::
+    .. math:: \operatorname{leaky\_relu}'(x)
+              = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}
 
-        \operatorname{leaky\_relu}'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}
+    Shape and dtype of ``x``. Raises ``ValueError`` for ``alpha`` outside
+    :math:`[0, 1)` or non-numeric or non-finite ``x``.
 
-    At :math:`x = 0` the value :math:`\alpha` is used, consistently with
-    :func:`relu_grad` (the case :math:`\alpha = 0`).
-
-    Parameters
-    ----------
-    x : array_like, any shape
-        Real, finite values (float32, float64 or integer).
-    alpha : float in [0, 1), default 0.1
-        Slope for negative inputs.
-
-    Returns
-    -------
-    numpy.ndarray, shape ``x.shape``, dtype of ``x`` (float64 for integers)
-        Values :math:`\alpha` and 1.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> leaky_relu_grad(np.array([-2.0, 0.0, 3.0]))
     array([0.1, 0.1, 1. ])
     """
     alpha = _check_alpha(alpha)
-    out = _relu_mask(as_float_array(x, "x"))
-    return np.maximum(out, alpha, out=out)  # 0 -> alpha, 1 stays 1
+    return scalar_if_0d(_leaky_relu_slope(as_float_array(x, "x"), alpha))
 
 
 def identity(x) -> np.ndarray:
-    r"""Identity (linear) activation, for regression outputs.
+    r"""Identity (linear) activation, for regression outputs: a copy of ``x``.
 
-    .. math::
+    .. math:: f(x) = x
 
-        f(x) = x
+    Shape and dtype of ``x``. Raises ``ValueError`` for non-numeric or non-finite ``x``.
 
-    Parameters
-    ----------
-    x : array_like, any shape
-        Real, finite values (float32, float64 or integer).
-
-    Returns
-    -------
-    numpy.ndarray, shape ``x.shape``, dtype of ``x`` (float64 for integers)
-        A copy of ``x`` (the :class:`Identity` layer, on the hot path, returns
-        its input itself).
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> identity(np.array([-2.0, 0.0, 3.0]))
     array([-2.,  0.,  3.])
     """
-    return np.array(as_float_array(x, "x"), copy=True)
+    return scalar_if_0d(np.array(as_float_array(x, "x"), copy=True))
 
 
 def identity_grad(x) -> np.ndarray:
     r"""Derivative of the identity, elementwise: all ones.
 
-    .. math::
+    .. math:: f'(x) = 1
 
-        f'(x) = 1
+    Shape and dtype of ``x``. Raises ``ValueError`` for non-numeric or non-finite ``x``.
 
-    Parameters
-    ----------
-    x : array_like, any shape
-        Real, finite values (float32, float64 or integer).
-
-    Returns
-    -------
-    numpy.ndarray, shape ``x.shape``, dtype of ``x`` (float64 for integers)
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> identity_grad(np.array([-2.0, 0.0, 3.0]))
     array([1., 1., 1.])
     """
-    return np.ones_like(as_float_array(x, "x"))
+    return scalar_if_0d(np.ones_like(as_float_array(x, "x")))
 
 
 def softmax(x, axis: int = -1) -> np.ndarray:
-    r"""Softmax along one axis: logits to probabilities.
+    r"""Softmax along ``axis`` (the classes): logits to probabilities that sum to 1.
 
-    .. math::
+    .. math:: \operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}
+              = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j
 
-        \operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}
-        = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j
+    The second form, computed here, cannot overflow. ``x`` at least 1-d, e.g.
+    ``(n_samples, num_classes)``; shape and dtype of ``x``. Raises ``ValueError``
+    for a 0-d, non-numeric or non-finite ``x`` or an ``axis`` out of range.
 
-    The second form is computed: every exponent is :math:`\le 0`, so nothing
-    overflows, and the result is unchanged because softmax is invariant to
-    adding a constant to all logits.
-
-    Parameters
-    ----------
-    x : array_like, at least 1-d, e.g. ``(n_samples, num_classes)``
-        Real, finite logits (float32, float64 or integer).
-    axis : int, default -1
-        The axis of the classes.
-
-    Returns
-    -------
-    numpy.ndarray, shape ``x.shape``, dtype of ``x`` (float64 for integers)
-        Values in :math:`[0, 1]` that sum to 1 along ``axis``.
-
-    Raises
-    ------
-    ValueError
-        If ``x`` is 0-d, not a real finite array, or ``axis`` is out of range.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> softmax(np.array([1000.0, 0.0, -1000.0]))
-    array([1., 0., 0.])
-    >>> p = softmax(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))
-    >>> np.round(p, 4)
-    array([[0.09  , 0.2447, 0.6652],
-           [0.3333, 0.3333, 0.3333]])
-    >>> p.sum(axis=1)
-    array([1., 1.])
+    >>> softmax(np.array([[1000.0, 0.0, -1000.0], [0.0, np.log(2.0), np.log(5.0)]]))
+    array([[1.   , 0.   , 0.   ],
+           [0.125, 0.25 , 0.625]])
     """
     x = as_float_array(x, "x")
     return _softmax(x, _softmax_axis(axis, x.ndim))
 
 
 def softmax_backward(x, grad_output, axis: int = -1) -> np.ndarray:
-    r"""Gradient through softmax: the vector-Jacobian product.
+    r"""Gradient through softmax: the vector-Jacobian product, without forming the Jacobian.
 
-    With :math:`s = \operatorname{softmax}(x)` and the upstream gradient
-    :math:`g = \partial L / \partial s`, the Jacobian
-    :math:`J = \operatorname{diag}(s) - s s^{\top}` (symmetric) gives, along ``axis``,
+    With :math:`s = \operatorname{softmax}(x)`, :math:`g = \partial L / \partial s`
+    and the symmetric Jacobian :math:`J = \operatorname{diag}(s) - s s^{\top}`,
+    along ``axis``:
 
-    .. math::
+    .. math:: \frac{\partial L}{\partial x} = J g = s \odot \Bigl(g - \sum_j g_j s_j\Bigr)
 
-        \frac{\partial L}{\partial x} = J g = s \odot \Bigl(g - \sum_j g_j s_j\Bigr)
+    ``x`` (the logits) and ``grad_output`` (:math:`g`) have one shape, at least
+    1-d; the result has it too and sums to 0 along ``axis``. Raises ``ValueError``
+    if the shapes differ, ``axis`` is out of range or an input is not real and finite.
 
-    without ever forming :math:`J`.
-
-    Parameters
-    ----------
-    x : array_like, at least 1-d
-        The logits given to :func:`softmax` (real, finite).
-    grad_output : array_like, shape ``x.shape``
-        The gradient of the loss with respect to ``softmax(x, axis)`` (finite).
-    axis : int, default -1
-        The axis of the classes.
-
-    Returns
-    -------
-    numpy.ndarray, shape ``x.shape``, dtype of ``x`` (float64 for integers)
-        The gradient with respect to ``x``; it sums to 0 along ``axis``.
-
-    Raises
-    ------
-    ValueError
-        If the shapes differ, ``axis`` is out of range or an input is not a
-        real finite array.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> x = np.array([0.0, 0.0])
-    >>> softmax_backward(x, np.array([1.0, 0.0]))  # s = (1/2, 1/2)
+    >>> softmax_backward(np.array([0.0, 0.0]), np.array([1.0, 0.0]))  # s = (1/2, 1/2)
     array([ 0.25, -0.25])
     """
     x = as_float_array(x, "x")
@@ -601,7 +370,9 @@ def softmax_backward(x, grad_output, axis: int = -1) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------
-# Layers.
+# Layers. forward caches what backward needs and returns its output read-only,
+# so that no caller can edit what a later backward reads; backward multiplies
+# the upstream gradient by the derivative's kernel.
 # --------------------------------------------------------------------------
 
 
@@ -616,37 +387,45 @@ def _layer_grad(layer: Layer, cached, grad_output) -> np.ndarray:
     return as_float_array(grad_output, "grad_output", allow_nonfinite=True, dtype=cached.dtype)
 
 
-class _Activation(Layer):
-    """Base of the activation layers: ``forward`` caches its output, all ``backward`` needs."""
+def _read_only(y: np.ndarray) -> np.ndarray:
+    view = y.view()
+    view.flags.writeable = False
+    return view
 
-    _caches = ("_output",)
+
+class _SmoothActivation(Layer):
+    """Base of Sigmoid and Tanh: ``forward`` caches its input, ``backward`` runs f'(x)."""
+
+    _caches = ("_x",)
+    _function = staticmethod(_sigmoid)  # f, set by each subclass
+    _slope = staticmethod(_sigmoid_slope)  # f', the kernel of the *_grad function
 
     def __init__(self) -> None:
         super().__init__()
-        self._output: np.ndarray | None = None  # None until the first forward pass
+        self._x: np.ndarray | None = None  # None until the first forward pass
 
-    def _keep(self, y: np.ndarray) -> np.ndarray:
-        """Cache ``y`` for backward and return it read-only: no caller can edit the cache."""
-        self._output = y
-        view = y.view()
-        view.flags.writeable = False
-        return view
+    def forward(self, x) -> np.ndarray:
+        """Return :math:`f(x)`, shape ``x.shape``, read-only; cache ``x``."""
+        self._x = _layer_input(x)
+        return _read_only(self._function(self._x))
+
+    def backward(self, grad_output) -> np.ndarray:
+        """Return :math:`\\partial L/\\partial x = \\partial L/\\partial y \\cdot f'(x)`."""
+        grad = _layer_grad(self, self._x, grad_output)
+        out = self._slope(self._x)
+        out *= grad
+        return out
 
 
-class Sigmoid(_Activation):
-    r"""Sigmoid layer: :math:`y = \sigma(x)`, elementwise.
+class Sigmoid(_SmoothActivation):
+    r"""Sigmoid layer, elementwise, any shape.
 
-    .. math::
+    .. math:: y = \sigma(x), \qquad
+              \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\,\sigma'(x)
 
-        y = \frac{1}{1 + e^{-x}}, \qquad
-        \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\, y\,(1 - y)
+    ``forward`` caches its input :math:`x`, from which :math:`\sigma'` is
+    accurate in both tails (:func:`sigmoid_grad`'s kernel).
 
-    ``forward`` caches its output :math:`y`, all that ``backward`` needs, and
-    returns it read-only. Input and output have the same shape, any shape.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> layer = Sigmoid()
     >>> layer.forward(np.array([0.0, np.log(3.0)]))
     array([0.5 , 0.75])
@@ -654,33 +433,19 @@ class Sigmoid(_Activation):
     array([0.25  , 0.1875])
     """
 
-    def forward(self, x) -> np.ndarray:
-        """Return :math:`\\sigma(x)`, shape ``x.shape``, caching it."""
-        return self._keep(_sigmoid(_layer_input(x)))
-
-    def backward(self, grad_output) -> np.ndarray:
-        """Return the gradient with respect to the input, shape of the input."""
-        y = self._output
-        grad = _layer_grad(self, y, grad_output)
-        out = np.subtract(1, y, out=np.empty_like(y))
-        out *= y
-        out *= grad
-        return out
+    _function = staticmethod(_sigmoid)
+    _slope = staticmethod(_sigmoid_slope)
 
 
-class Tanh(_Activation):
-    r"""Tanh layer: :math:`y = \tanh(x)`, elementwise.
+class Tanh(_SmoothActivation):
+    r"""Tanh layer, elementwise, any shape.
 
-    .. math::
+    .. math:: y = \tanh(x), \qquad
+              \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\,\tanh'(x)
 
-        y = \tanh(x), \qquad
-        \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\,(1 - y^2)
+    ``forward`` caches its input :math:`x`, from which :math:`\tanh'` is
+    accurate in both tails (:func:`tanh_grad`'s kernel).
 
-    ``forward`` caches its output :math:`y`; any shape.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> layer = Tanh()
     >>> layer.forward(np.array([0.0, np.log(2.0)]))
     array([0. , 0.6])
@@ -688,36 +453,18 @@ class Tanh(_Activation):
     array([1.  , 0.64])
     """
 
-    def forward(self, x) -> np.ndarray:
-        """Return :math:`\\tanh(x)`, shape ``x.shape``, caching it."""
-        x = _layer_input(x)
-        return self._keep(np.tanh(x, out=np.empty_like(x)))
-
-    def backward(self, grad_output) -> np.ndarray:
-        """Return the gradient with respect to the input, shape of the input."""
-        y = self._output
-        grad = _layer_grad(self, y, grad_output)
-        out = np.multiply(y, y, out=np.empty_like(y))
-        np.subtract(1, out, out=out)
-        out *= grad
-        return out
+    _function = staticmethod(_tanh)
+    _slope = staticmethod(_tanh_slope)
 
 
-class ReLU(_Activation):
-    r"""ReLU layer: :math:`y = \max(0, x)`, elementwise.
+class ReLU(Layer):
+    r"""ReLU layer, elementwise, any shape; the gradient at 0 is 0, as in :func:`relu_grad`.
 
-    .. math::
+    .. math:: y = \max(0, x), \qquad
+              \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\,[y > 0]
 
-        y = \max(0, x), \qquad
-        \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\,[x > 0]
+    ``forward`` caches its output :math:`y`: :math:`y > 0` exactly where :math:`x > 0`.
 
-    ``forward`` caches its output :math:`y` (:math:`y > 0` exactly where
-    :math:`x > 0`, so it doubles as the mask); the gradient at 0 is 0, as in
-    :func:`relu_grad`. Any shape.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> layer = ReLU()
     >>> layer.forward(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 3.])
@@ -725,65 +472,61 @@ class ReLU(_Activation):
     array([0., 0., 5.])
     """
 
+    _caches = ("_y",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._y: np.ndarray | None = None
+
     def forward(self, x) -> np.ndarray:
-        """Return :math:`\\max(0, x)`, shape ``x.shape``, caching it."""
+        """Return :math:`\\max(0, x)`, shape ``x.shape``, read-only; cache it."""
         x = _layer_input(x)
-        return self._keep(np.maximum(x, 0, out=np.empty_like(x)))
+        self._y = np.maximum(x, 0, out=np.empty_like(x))
+        return _read_only(self._y)
 
     def backward(self, grad_output) -> np.ndarray:
-        """Return the gradient with respect to the input, shape of the input."""
-        grad = _layer_grad(self, self._output, grad_output)
-        out = _relu_mask(self._output)
+        """Return :math:`\\partial L/\\partial x`, shape of the input."""
+        grad = _layer_grad(self, self._y, grad_output)
+        out = _relu_slope(self._y)
         out *= grad
         return out
 
 
-class LeakyReLU(_Activation):
-    r"""Leaky ReLU layer: :math:`y = \max(\alpha x, x)`, elementwise.
+class LeakyReLU(Layer):
+    r"""Leaky ReLU layer, elementwise, any shape, with slope ``alpha`` in :math:`[0, 1)` below 0.
 
-    .. math::
+    .. math:: y = \max(\alpha x, x), \qquad
+              \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}
+              \begin{cases} 1 & y > 0 \\ \alpha & y \le 0 \end{cases}
 
-        y = \max(\alpha x, x), \qquad
-        \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}
-        \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}
+    ``forward`` caches its output :math:`y`: :math:`y > 0` exactly where :math:`x > 0`.
+    Raises ``ValueError`` for ``alpha`` outside :math:`[0, 1)`.
 
-    Parameters
-    ----------
-    alpha : float in [0, 1), default 0.1
-        Slope for negative inputs (0.1 in the course notes).
-
-    Notes
-    -----
-    ``forward`` caches its output (:math:`y > 0` exactly where :math:`x > 0`).
-    Any shape.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> layer = LeakyReLU(alpha=0.1)
-    >>> layer
-    LeakyReLU(alpha=0.1)
     >>> layer.forward(np.array([-2.0, 0.0, 3.0]))
     array([-0.2,  0. ,  3. ])
     >>> layer.backward(np.array([5.0, 5.0, 5.0]))
     array([0.5, 0.5, 5. ])
     """
 
+    _caches = ("_y",)
+
     def __init__(self, alpha: float = 0.1) -> None:
         super().__init__()
         self.alpha = _check_alpha(alpha)
+        self._y: np.ndarray | None = None
 
     def forward(self, x) -> np.ndarray:
-        """Return :math:`\\max(\\alpha x, x)`, shape ``x.shape``, caching it."""
+        """Return :math:`\\max(\\alpha x, x)`, shape ``x.shape``, read-only; cache it."""
         x = _layer_input(x)
-        out = np.multiply(x, self.alpha, out=np.empty_like(x))
-        return self._keep(np.maximum(out, x, out=out))
+        y = np.multiply(x, self.alpha, out=np.empty_like(x))
+        self._y = np.maximum(y, x, out=y)
+        return _read_only(self._y)
 
     def backward(self, grad_output) -> np.ndarray:
-        """Return the gradient with respect to the input, shape of the input."""
-        grad = _layer_grad(self, self._output, grad_output)
-        out = _relu_mask(self._output)
-        np.maximum(out, self.alpha, out=out)
+        """Return :math:`\\partial L/\\partial x`, shape of the input."""
+        grad = _layer_grad(self, self._y, grad_output)
+        out = _leaky_relu_slope(self._y, self.alpha)
         out *= grad
         return out
 
@@ -791,65 +534,48 @@ class LeakyReLU(_Activation):
         return f"{type(self).__name__}(alpha={self.alpha!r})"
 
 
-class Identity(_Activation):
-    r"""Identity (linear) layer, the output layer for regression.
+class Identity(Layer):
+    r"""Identity (linear) layer, the output layer for regression; any shape, no copies.
 
-    .. math::
+    .. math:: y = x, \qquad \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}
 
-        y = x, \qquad \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}
+    ``forward`` returns its input itself (as a float array) and ``backward``
+    returns ``grad_output`` itself (in the input's dtype).
 
-    No copies are made: ``forward`` returns its input array itself (converted
-    to float if needed) and ``backward`` returns ``grad_output`` itself. Any shape.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> layer = Identity()
-    >>> x = np.array([-2.0, 3.0])
-    >>> layer.forward(x) is x
-    True
-    >>> layer.backward(np.array([1.0, 2.0]))
-    array([1., 2.])
+    >>> layer, x = Identity(), np.array([-2.0, 3.0])
+    >>> layer.forward(x) is x, layer.backward(np.array([1.0, 2.0]))
+    (True, array([1., 2.]))
     """
+
+    _caches = ("_x",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._x: np.ndarray | None = None
 
     def forward(self, x) -> np.ndarray:
         """Return ``x`` (as a float array)."""
-        self._output = _layer_input(x)
-        return self._output
+        self._x = _layer_input(x)
+        return self._x
 
     def backward(self, grad_output) -> np.ndarray:
         """Return ``grad_output`` (as a float array of the input's dtype)."""
-        return _layer_grad(self, self._output, grad_output)
+        return _layer_grad(self, self._x, grad_output)
 
 
-class Softmax(_Activation):
-    r"""Softmax layer along ``axis``.
+class Softmax(Layer):
+    r"""Softmax layer along ``axis`` (default -1: input ``(n_samples, num_classes)``).
 
-    .. math::
+    .. math:: s = \operatorname{softmax}(x), \qquad
+              \frac{\partial L}{\partial x} = s \odot \Bigl(g - \sum_j g_j s_j\Bigr),
+              \quad g = \frac{\partial L}{\partial s}
 
-        s = \operatorname{softmax}(x), \qquad
-        \frac{\partial L}{\partial x} = s \odot \Bigl(g - \sum_j g_j s_j\Bigr),
-        \quad g = \frac{\partial L}{\partial s}
-
-    Parameters
-    ----------
-    axis : int, default -1
-        The axis of the classes; input ``(n_samples, num_classes)`` with the default.
-
-    Notes
-    -----
-    ``forward`` caches its output :math:`s`. It raises ``ValueError`` when the
-    largest logit of a slice is nan or inf (cheap to check: one value per
-    sample), since the whole slice would then be nan. When the layer feeds a
+    ``forward`` caches its output :math:`s` and raises ``ValueError`` when a
+    slice's largest logit is nan or inf (the slice would be all nan). Before a
     cross-entropy loss, the loss's combined gradient :math:`s - y` is cheaper
-    and more accurate than going through :meth:`backward`.
+    and more accurate than :meth:`backward`.
 
-    Examples
-    --------
-    >>> import numpy as np
     >>> layer = Softmax()
-    >>> layer
-    Softmax(axis=-1)
     >>> layer.forward(np.array([[0.0, 0.0], [1000.0, -1000.0]]))
     array([[0.5, 0.5],
            [1. , 0. ]])
@@ -858,23 +584,26 @@ class Softmax(_Activation):
            [ 0.  ,  0.  ]])
     """
 
+    _caches = ("_y",)
+
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
         _check_axis_type(axis)
         self.axis = int(axis)
         self._axis = self.axis
+        self._y: np.ndarray | None = None
 
     def forward(self, x) -> np.ndarray:
-        """Return ``softmax(x, axis)``, shape ``x.shape``, caching it."""
+        """Return ``softmax(x, axis)``, shape ``x.shape``, read-only; cache it."""
         x = _layer_input(x)
-        axis = _softmax_axis(self.axis, x.ndim)
-        self._axis = axis
-        return self._keep(_softmax(x, axis))
+        self._axis = _softmax_axis(self.axis, x.ndim)
+        self._y = _softmax(x, self._axis)
+        return _read_only(self._y)
 
     def backward(self, grad_output) -> np.ndarray:
-        """Return the gradient with respect to the input, shape of the input."""
-        grad = _layer_grad(self, self._output, grad_output)
-        return _softmax_vjp(self._output, grad, self._axis)
+        """Return :math:`\\partial L/\\partial x`, shape of the input."""
+        grad = _layer_grad(self, self._y, grad_output)
+        return _softmax_vjp(self._y, grad, self._axis)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(axis={self.axis})"

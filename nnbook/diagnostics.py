@@ -252,11 +252,12 @@ def activation_statistics(model: Sequential, X) -> ActivationStatistics:
     "dying ReLU" problem). A LeakyReLU has derivative :math:`\alpha > 0` for
     :math:`z \le 0`, so none of its units is ever dead (unless ``alpha=0``,
     which is ReLU). The derivative is the one the layer's ``backward``
-    computes, so sigmoid and tanh units count as dead only when saturated so
-    far that it is exactly 0 in floating point on every sample: no gradient
-    passes them either (e.g. tanh, whose backward uses :math:`1 - h^2`, for
-    :math:`|z| \ge 19` in float64, where :math:`\tanh z` rounds to
-    :math:`\pm 1`).
+    computes (:func:`~nnbook.activations.sigmoid_grad`'s and
+    :func:`~nnbook.activations.tanh_grad`'s, from :math:`z`), so a sigmoid or
+    tanh unit counts as dead only where it underflows to exactly 0 on every
+    sample, :math:`|z| > 711` (sigmoid) or :math:`|z| > 355` (tanh) in float64.
+    Less saturated units still pass a tiny gradient (:math:`\tanh'(20) \approx
+    1.7 \times 10^{-17}`): count those with a threshold on the derivative.
 
     The sparsity is the fraction of exact zeros among the layer's outputs
     :math:`h_{ij} = \varphi(z_{ij})`, over all samples and units.

@@ -467,11 +467,10 @@ def test_dead_units_of_each_activation(activation, dead, zeros):
 
 
 def test_saturated_tanh_units_count_as_dead():
-    """tanh(z) rounds to +-1 for |z| >= 19.1 in float64 (1 - tanh z < 2**-54): its
-    backward 1 - h^2 is then exactly 0, and no gradient passes. (At z = 19 the
-    correctly rounded value is 0.9999999999999999; only some SIMD paths give 1.)"""
+    """tanh'(z) = 1 / cosh^2 z underflows to 0 only for |z| > 355: there no gradient
+    passes. At +-20, where 1 - h^2 would be 0, the unit keeps a 1.7e-17 slope."""
     model = relu_net(np.eye(2), [0.0, 0.0], Tanh())
-    X = np.array([[25.0, 3.0], [-20.0, 0.5]])
+    X = np.array([[400.0, 20.0], [-500.0, -25.0]])
     stats = activation_statistics(model, X)
     np.testing.assert_array_equal(stats.dead_units, [1])
     model.forward(X)

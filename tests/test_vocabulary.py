@@ -62,7 +62,7 @@ def test_metrics_take_prediction_then_target(metric):
 def test_divergence_is_one_error_everywhere():
     from nnbook import train
     from nnbook.base import DivergenceError
-    from nnbook.optim import gradient_descent
+    from nnbook.surfaces import gradient_descent
 
     assert train.DivergenceError is DivergenceError
     with pytest.raises(DivergenceError, match="diverged at step") as caught:
@@ -89,3 +89,23 @@ def test_beta_has_one_meaning():
     bn = BatchNorm1d(1, momentum=0.75)
     bn.forward(np.array([[0.0], [4.0]]))
     assert bn.running_mean[0] == 0.5
+
+
+def test_a_scalar_in_gives_a_numpy_scalar_out_everywhere():
+    """As NumPy's ufuncs: a 0-d input gives a NumPy scalar, from activations and surfaces."""
+    import numpy as np
+
+    from nnbook import surfaces
+
+    functions = [getattr(activations, name) for name in (
+        "sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "relu", "relu_grad",
+        "leaky_relu", "leaky_relu_grad", "identity", "identity_grad")]
+    for function in functions:
+        for x in (0.5, np.float32(0.5), np.array(0.5)):
+            out = function(x)
+            assert isinstance(out, np.floating), function.__name__
+            assert out.dtype == np.asarray(x).dtype
+        assert isinstance(function([0.5]), np.ndarray)
+    assert isinstance(surfaces.rosenbrock()(0.5, 0.5), np.floating)
+    assert isinstance(surfaces.rosenbrock().value(np.array([0.5, 0.5])), np.floating)
+    assert isinstance(surfaces.rosenbrock()(np.array([0.5]), np.array([0.5])), np.ndarray)
