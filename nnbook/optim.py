@@ -1,9 +1,8 @@
 r"""Optimization algorithms (优化算法) and learning-rate schedules (学习率调度).
 
 An optimizer updates parameters :math:`\theta` from their gradients
-:math:`g = \nabla_\theta L`. The update rules are those of PyTorch's
-``torch.optim`` at the same settings (so results can be compared number for
-number):
+:math:`g = \nabla_\theta L`, with the update rules of ``torch.optim`` at the
+same settings:
 
 ==================  ==========================================================
 :class:`SGD`        :math:`\theta \leftarrow \theta - \eta g`
@@ -12,26 +11,26 @@ number):
                     \theta \leftarrow \theta - \eta\, g / (\sqrt{s} + \varepsilon)`
 :class:`RMSProp`    :math:`v \leftarrow \rho v + (1-\rho) g^2,\
                     \theta \leftarrow \theta - \eta\, g / (\sqrt{v} + \varepsilon)`
-:class:`Adam`       bias-corrected first and second moments (see the class)
+:class:`Adam`       :math:`m \leftarrow \beta_1 m + (1-\beta_1) g,\
+                    v \leftarrow \beta_2 v + (1-\beta_2) g^2,\
+                    \theta \leftarrow \theta - \eta\, \hat m / (\sqrt{\hat v} + \varepsilon)`
 ==================  ==========================================================
 
-With ``weight_decay`` :math:`\lambda > 0` (L2 regularization), every rule uses
-:math:`g + \lambda\theta` in place of :math:`g`, as ``torch.optim`` does.
+Weight decay :math:`\lambda` (``weight_decay``) is L2 regularization of the
+weight matrices: every rule uses :math:`g + \lambda W` in place of :math:`g`
+for the parameters named ``W`` and leaves the biases and batch norm's
+``gamma`` and ``beta`` alone, like ``fit(..., penalty=("l2", lam))``.
 
-Optimizers update the parameter arrays *in place* with NumPy's ``out=``
-arguments and buffers allocated once, so an optimizer step allocates nothing.
-They take either a model (anything with ``parameters()``, such as
+An optimizer takes a model (anything with ``parameters()``, such as
 :class:`nnbook.network.Sequential`) or an iterable of ``(name, value, grad)``
-triples. A model whose parameters live in one contiguous vector
-(``model.flat_parameters()``) is updated with one call per operation.
+triples, and updates the parameter arrays in place with NumPy's ``out=``
+arguments and buffers made once: a step allocates no array. A model whose
+parameters live in one contiguous vector (``model.flat_parameters()``) is
+updated with one call per operation.
 
 A schedule is a callable ``schedule(epoch) -> lr`` (epochs counted from 0);
 :func:`nnbook.train.fit` sets ``optimizer.lr = schedule(epoch)`` before each
-epoch. :func:`gradient_descent` runs an optimizer on a function of a small
-vector and returns its trajectory, for contour plots (each of its steps is an
-epoch of full-batch descent, so its ``schedule`` is applied before each
-step); :func:`steps_to_reach` counts the steps a trajectory needs to get, or
-to stay, within a tolerance of a target.
+epoch.
 """
 
 from __future__ import annotations
@@ -42,8 +41,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import FLOAT_DTYPES, as_float_array, check_positive_int, check_scalar, lookup
-from .base import DivergenceError
+from ._validation import FLOAT_DTYPES, check_positive_int, check_scalar, lookup
 
 __all__ = [
     "OPTIMIZERS",
@@ -57,9 +55,7 @@ __all__ = [
     "cosine",
     "exponential_decay",
     "get_optimizer",
-    "gradient_descent",
     "step_decay",
-    "steps_to_reach",
 ]
 
 
@@ -84,17 +80,49 @@ def _collect(params) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return triples
 
 
-def _adaptive_step(value, numerator, square_sum, eps, step_size, tmp) -> None:
+def _is_weight(name: str) -> bool:
+    """A weight matrix: a parameter called ``W`` (``"W"``, or ``"0.W"`` in a Sequential)."""
+    return str(name).rsplit(".", 1)[-1] == "W"
+
+
+def _address(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0]
+
+
+def _packed(params, triples) -> tuple[np.ndarray, np.ndarray] | None:
+    """``params.flat_parameters()`` if it is the concatenation of the triples' arrays, else None.
+
+    Checked element offset by element offset: each value (and gradient) must
+    be the C-contiguous block of the flat vector that starts where the
+    previous one ends, so updating the vector updates exactly the parameters.
+    """
+    flat = params.flat_parameters() if hasattr(params, "flat_parameters") else None
+    if flat is None:
+        return None
+    values, grads = flat
+    start = 0
+    for _, value, grad in triples:
+        stop = start + value.size
+        for part, whole in ((value, values), (grad, grads)):
+            block = whole[start:stop]
+            if not (part.dtype == whole.dtype and part.flags.c_contiguous
+                    and np.shares_memory(part, block) and _address(part) == _address(block)):
+                return None
+        start = stop
+    return (values, grads) if start == values.size == grads.size else None
+
+
+def _scaled_step(value, numerator, mean_square, eps, step_size, tmp) -> None:
     r"""The step of AdaGrad, RMSProp and Adam, in place through the buffer ``tmp``.
 
     .. math::
 
         \theta \leftarrow \theta - \alpha\, \frac{u}{\sqrt{s} + \varepsilon}
 
-    with ``value`` :math:`\theta`, ``numerator`` :math:`u`, ``square_sum``
-    :math:`s` and ``step_size`` :math:`\alpha`.
+    with ``value`` :math:`\theta`, ``numerator`` :math:`u`, ``mean_square``
+    :math:`s` (may be ``tmp`` itself) and ``step_size`` :math:`\alpha`.
     """
-    np.sqrt(square_sum, out=tmp)
+    np.sqrt(mean_square, out=tmp)
     tmp += eps
     np.divide(numerator, tmp, out=tmp)
     tmp *= step_size
@@ -102,12 +130,12 @@ def _adaptive_step(value, numerator, square_sum, eps, step_size, tmp) -> None:
 
 
 class Optimizer:
-    r"""Base class: holds the parameters, their gradients and the learning rate :math:`\eta`.
+    r"""Base class: the parameters, their gradients, the learning rate :math:`\eta`.
 
     .. math::
 
         \theta \leftarrow \theta - \eta\, u(g), \qquad
-        g = \nabla_\theta L + \lambda \theta
+        g = \nabla_\theta L + \lambda\, [\theta \text{ is a weight matrix}]\, \theta
 
     where each subclass defines the update direction :math:`u` and
     :math:`\lambda` is ``weight_decay``.
@@ -121,7 +149,9 @@ class Optimizer:
     lr : float, > 0
         Learning rate :math:`\eta`; settable (``opt.lr = 0.01``), e.g. by a schedule.
     weight_decay : float, >= 0
-        L2 coefficient :math:`\lambda`.
+        L2 coefficient :math:`\lambda` of the weight matrices: the parameters
+        named ``W`` (``"0.W"`` in a Sequential, ``"W"`` for a triple). Biases
+        and batch norm's ``gamma`` and ``beta`` are not decayed.
 
     Attributes
     ----------
@@ -129,6 +159,13 @@ class Optimizer:
         Parameter names, in order.
     iterations : int
         Number of steps taken.
+
+    Raises
+    ------
+    ValueError
+        For bad settings or parameters, for ``weight_decay > 0`` without a
+        parameter named ``W``, and at :meth:`step` for a parameter that is no
+        longer the model's.
 
     Examples
     --------
@@ -144,17 +181,20 @@ class Optimizer:
         triples = _collect(params)
         self.names = [name for name, _, _ in triples]
         self.lr = lr
-        self.weight_decay = check_scalar(weight_decay, "weight_decay", low=0.0)
         self.iterations = 0
-        flat = params.flat_parameters() if hasattr(params, "flat_parameters") else None
-        # The "slots" the update runs over: one contiguous pair, or one pair per array.
+        flat = _packed(params, triples)
+        # The "slots" the update runs over: one contiguous pair, or one pair per array;
+        # _weight_mask marks, element by element, the weights among them.
         if flat is not None:
             self._slots, self._slot_names = [flat], ["(all, packed)"]
+            self._weight_mask = [np.concatenate(
+                [np.full(value.size, _is_weight(name)) for name, value, _ in triples])]
         else:
             self._slots = [(value, grad) for _, value, grad in triples]
             self._slot_names = list(self.names)
+            self._weight_mask = [_is_weight(name) for name in self.names]
         self._scratch = [np.empty_like(value) for value, _ in self._slots]
-        self._decayed = None  # buffers for g + weight_decay * theta, made on first use
+        self.weight_decay = weight_decay
 
     @property
     def lr(self) -> float:
@@ -164,6 +204,34 @@ class Optimizer:
     @lr.setter
     def lr(self, value) -> None:
         self._lr = check_scalar(value, "lr", low=0.0, low_inclusive=False)
+
+    @property
+    def weight_decay(self) -> float:
+        """The weight decay :math:`\\lambda` (>= 0) of the weight matrices."""
+        return self._weight_decay
+
+    @weight_decay.setter
+    def weight_decay(self, value) -> None:
+        lam = check_scalar(value, "weight_decay", low=0.0)
+        if lam and not any(np.any(mask) for mask in self._weight_mask):
+            raise ValueError(
+                f"weight_decay={lam:g} decays the weight matrices, the parameters named 'W' "
+                f"(e.g. '0.W' in a Sequential), but the parameters are {self.names}; "
+                "expected a model with Dense layers, a triple named 'W', or weight_decay=0"
+            )
+        self._weight_decay = lam
+        # Per slot: the decay of each element (lambda on weights, 0 elsewhere) and a
+        # buffer for g + decay * theta; None where nothing is decayed.
+        self._decay, self._decayed = [], []
+        for (value, _), mask in zip(self._slots, self._weight_mask, strict=True):
+            if lam == 0.0 or not np.any(mask):
+                decay = None
+            elif np.ndim(mask):  # the packed vector: lambda on the weights' elements, 0 elsewhere
+                decay = np.where(mask, lam, 0.0).astype(value.dtype)
+            else:  # one array, a weight matrix
+                decay = lam
+            self._decay.append(decay)
+            self._decayed.append(None if decay is None else np.empty_like(value))
 
     def _state(self) -> list[np.ndarray]:
         """One zero buffer per slot (for velocities, accumulators, moments)."""
@@ -179,13 +247,10 @@ class Optimizer:
                     "them; build the optimizer on the finished model, e.g. SGD(model, lr=0.1)"
                 )
         self.iterations += 1
-        wd = self.weight_decay
         for i, (value, grad) in enumerate(self._slots):
-            if wd:
-                if self._decayed is None:
-                    self._decayed = [np.empty_like(v) for v, _ in self._slots]
-                decayed = self._decayed[i]
-                np.multiply(value, wd, out=decayed)
+            decay, decayed = self._decay[i], self._decayed[i]
+            if decay is not None:  # g + lambda * W, with a decay of 0 off the weights
+                np.multiply(value, decay, out=decayed)
                 decayed += grad
                 grad = decayed
             self._update(i, value, grad, self._scratch[i])
@@ -240,8 +305,7 @@ class Momentum(Optimizer):
     params, lr, weight_decay
         As for :class:`Optimizer`.
     momentum : float in [0, 1)
-        The momentum coefficient :math:`\beta`, the weight of the past
-        velocity; 0 gives plain SGD.
+        :math:`\beta`, the weight of the past velocity; 0 gives plain SGD.
 
     Examples
     --------
@@ -259,9 +323,9 @@ class Momentum(Optimizer):
 
     def _update(self, i, value, grad, tmp) -> None:
         v = self.velocity[i]
-        v *= self.momentum
+        v *= self.momentum  # v <- beta v + g
         v += grad
-        np.multiply(v, self._lr, out=tmp)
+        np.multiply(v, self._lr, out=tmp)  # theta <- theta - lr v
         value -= tmp
 
     def _settings(self) -> str:
@@ -300,9 +364,9 @@ class AdaGrad(Optimizer):
 
     def _update(self, i, value, grad, tmp) -> None:
         s = self.sum_squares[i]
-        np.square(grad, out=tmp)
+        np.square(grad, out=tmp)  # s <- s + g^2
         s += tmp
-        _adaptive_step(value, grad, s, self.eps, self._lr, tmp)
+        _scaled_step(value, grad, s, self.eps, self._lr, tmp)  # theta -= lr g / (sqrt(s) + eps)
 
     def _settings(self) -> str:
         return f"lr={self.lr:g}, eps={self.eps:g}"
@@ -344,11 +408,11 @@ class RMSProp(Optimizer):
 
     def _update(self, i, value, grad, tmp) -> None:
         v = self.square_avg[i]
-        v *= self.rho
+        v *= self.rho  # v <- rho v + (1 - rho) g^2
         np.square(grad, out=tmp)
         tmp *= 1.0 - self.rho
         v += tmp
-        _adaptive_step(value, grad, v, self.eps, self._lr, tmp)
+        _scaled_step(value, grad, v, self.eps, self._lr, tmp)  # theta -= lr g / (sqrt(v) + eps)
 
     def _settings(self) -> str:
         return f"lr={self.lr:g}, rho={self.rho:g}, eps={self.eps:g}"
@@ -367,42 +431,33 @@ class Adam(Optimizer):
         \hat v = \frac{v}{1 - \beta_2^t}, \qquad
         \theta \leftarrow \theta - \eta\, \frac{\hat m}{\sqrt{\hat v} + \varepsilon}
 
-    with :math:`\varepsilon` outside the square root and :math:`m_0 = v_0 = 0`.
-
-    The code keeps the discounted sums :math:`\tilde m = m / (1-\beta_1)` and
-    :math:`\tilde v = v / (1-\beta_2)` (attributes ``m_sum`` and ``v_sum``),
-    which need no multiplication of the gradient, and takes the step in the
-    equivalent form (Kingma and Ba, section 2)
-
-    .. math::
-
-        \tilde m \leftarrow \beta_1 \tilde m + g, \quad
-        \tilde v \leftarrow \beta_2 \tilde v + g^2, \quad
-        \theta \leftarrow \theta - \alpha_t \frac{\tilde m}{\sqrt{\tilde v} + \hat\varepsilon_t},
-        \quad
-        \alpha_t = \eta\,\frac{1-\beta_1}{1-\beta_1^t}\,c_t, \quad
-        \hat\varepsilon_t = \varepsilon\, c_t, \quad
-        c_t = \sqrt{\frac{1-\beta_2^t}{1-\beta_2}}
-
-    which takes 10 passes over the parameters per step instead of 13.
+    with :math:`\varepsilon` outside the square root and :math:`m_0 = v_0 = 0`. The
+    step is taken as :math:`\theta \leftarrow \theta - \alpha_t\, m / (\sqrt v +
+    \hat\varepsilon)` with :math:`\alpha_t = \eta \sqrt{1 - \beta_2^t} / (1 - \beta_1^t)`
+    and :math:`\hat\varepsilon = \varepsilon \sqrt{1 - \beta_2^t}`, the same
+    number (Kingma and Ba, section 2), one pass over the parameters fewer.
 
     Parameters
     ----------
     params, lr, weight_decay
         As for :class:`Optimizer`.
     beta1, beta2 : float in [0, 1)
-        Decay rates of the first and second moment estimates.
+        Decay rates of the moments :math:`m` and :math:`v`.
     eps : float, > 0
+
+    Attributes
+    ----------
+    m, v : list of numpy.ndarray
+        The moments, one array per slot (one for a packed model, else one
+        per parameter), shaped like the parameters.
 
     Examples
     --------
     >>> w, g = np.array([1.0]), np.array([2.0])
     >>> opt = Adam([("w", w, g)], lr=0.1)
-    >>> opt.step()  # first step: m_hat = g, v_hat = g^2, so the step is lr * sign(g)
-    >>> np.round(w, 6)
-    array([0.9])
-    >>> (1 - opt.beta1) * opt.m_sum[0], (1 - opt.beta2) * opt.v_sum[0]  # m and v
-    (array([0.2]), array([0.004]))
+    >>> opt.step()  # m_hat = g, v_hat = g^2: the first step is lr * sign(g)
+    >>> np.round(w, 6), opt.m[0], opt.v[0]  # m = 0.1 * 2, v = 0.001 * 4
+    (array([0.9]), array([0.2]), array([0.004]))
     """
 
     def __init__(self, params, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0) -> None:
@@ -410,24 +465,25 @@ class Adam(Optimizer):
         self.beta1 = check_scalar(beta1, "beta1", low=0.0, high=1.0, high_inclusive=False)
         self.beta2 = check_scalar(beta2, "beta2", low=0.0, high=1.0, high_inclusive=False)
         self.eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
-        self.m_sum = self._state()
-        self.v_sum = self._state()
-
-    def step(self) -> None:
-        t = self.iterations + 1
-        c = math.sqrt((1.0 - self.beta2**t) / (1.0 - self.beta2))
-        self._step_size = self._lr * (1.0 - self.beta1) / (1.0 - self.beta1**t) * c
-        self._eps_t = self.eps * c
-        super().step()
+        self.m = self._state()
+        self.v = self._state()
 
     def _update(self, i, value, grad, tmp) -> None:
-        m, v = self.m_sum[i], self.v_sum[i]
-        m *= self.beta1
-        m += grad
-        v *= self.beta2
+        m, v, t = self.m[i], self.v[i], self.iterations
+        b1, b2 = self.beta1, self.beta2
+        m *= b1  # m <- beta1 m + (1 - beta1) g
+        np.multiply(grad, 1.0 - b1, out=tmp)
+        m += tmp
+        v *= b2  # v <- beta2 v + (1 - beta2) g^2
         np.square(grad, out=tmp)
+        tmp *= 1.0 - b2
         v += tmp
-        _adaptive_step(value, m, v, self._eps_t, self._step_size, tmp)
+        # theta <- theta - lr m_hat / (sqrt(v_hat) + eps), with the bias corrections
+        # folded into two numbers, as Kingma and Ba write it (section 2):
+        # lr m_hat / (sqrt(v_hat) + eps) = step m / (sqrt(v) + eps_hat).
+        c2 = math.sqrt(1.0 - b2**t)
+        step, eps_hat = self._lr * c2 / (1.0 - b1**t), self.eps * c2
+        _scaled_step(value, m, v, eps_hat, step, tmp)
 
     def _settings(self) -> str:
         return f"lr={self.lr:g}, beta1={self.beta1:g}, beta2={self.beta2:g}, eps={self.eps:g}"
@@ -479,179 +535,6 @@ def get_optimizer(name) -> type[Optimizer]:
     return lookup(name, OPTIMIZERS, "optimizer", OPTIMIZER_ALIASES,
                   passthrough=lambda obj: isinstance(obj, type) and issubclass(obj, Optimizer),
                   expected="an Optimizer subclass")
-
-
-def gradient_descent(
-    grad_fn: Callable, x0, lr, steps, optimizer="sgd", schedule=None, **kwargs
-) -> np.ndarray:
-    r"""Minimize a function of a small vector; return the whole trajectory.
-
-    Starting from :math:`x_0`, repeat ``steps`` times: evaluate the gradient
-    with ``grad_fn`` and let the optimizer move :math:`x_k \to x_{k+1}`; for
-    ``"sgd"``,
-
-    .. math::
-
-        x_{k+1} = x_k - \eta_k \nabla f(x_k), \qquad k = 0, \dots, \text{steps} - 1,
-
-    with :math:`\eta_k = \eta` (``lr``) or, given a ``schedule``,
-    :math:`\eta_k = \text{schedule}(k)`.
-
-    The optimizers are the classes of this module, so trajectories drawn on a
-    contour plot show exactly what they do inside a network. ``grad_fn`` may
-    be stochastic (a closure that adds noise drawn from its own seeded
-    generator), to simulate mini-batch gradients; and ``x0`` may pack many
-    independent runs into one vector, which ``grad_fn`` reshapes.
-
-    Parameters
-    ----------
-    grad_fn : callable
-        ``grad_fn(x) -> g``, the gradient at ``x`` (shape ``(dim,)``); it
-        receives a copy of the current point.
-    x0 : array_like, shape (dim,)
-        Starting point.
-    lr : float, > 0
-    steps : int, >= 1
-    optimizer : str or Optimizer subclass
-        See :func:`get_optimizer`.
-    schedule : callable or None
-        ``schedule(epoch) -> lr``, set as the optimizer's rate before each
-        epoch, as in :func:`nnbook.train.fit` (so ``lr`` only builds the
-        optimizer). Each step here is one epoch of full-batch descent, so a
-        :class:`Schedule` such as ``step_decay(0.1, step_size=50)`` sees the
-        step :math:`k = 0, 1, \dots` as its epoch; to simulate epochs of ``n``
-        minibatch steps, pass ``lambda k: schedule(k // n)``. None keeps ``lr``
-        throughout.
-    **kwargs
-        Further settings of the optimizer (``momentum``, ``rho``, ``beta1``, ``eps``, ...).
-
-    Returns
-    -------
-    numpy.ndarray, shape (steps + 1, dim), float64
-        :math:`x_0, x_1, \dots, x_{steps}`.
-
-    Raises
-    ------
-    ValueError
-        For bad settings, a ``schedule`` that is not callable or returns a
-        rate that is not > 0, or a gradient of the wrong size.
-    DivergenceError
-        A ``FloatingPointError``, as :func:`nnbook.train.fit` raises, when the
-        iterates leave the floating-point range (a learning rate far beyond
-        the stability limit): the message names the step (``err.epoch``: each
-        step is an epoch of full-batch descent), instead of a trajectory full
-        of inf and nan and overflow warnings.
-
-    Examples
-    --------
-    >>> path = gradient_descent(lambda x: 2 * x, [1.0, -2.0], lr=0.25, steps=2)
-    >>> path  # x <- x - 0.25 * 2x = x / 2
-    array([[ 1.  , -2.  ],
-           [ 0.5 , -1.  ],
-           [ 0.25, -0.5 ]])
-    >>> halving = lambda k: 0.25 * 0.5**k  # lr = 0.25, then 0.125: x * (1 - 2 lr_k)
-    >>> gradient_descent(lambda x: 2 * x, [1.0], lr=0.25, steps=2, schedule=halving)[:, 0]
-    array([1.   , 0.5  , 0.375])
-    >>> gradient_descent(lambda x: 2 * x, [1.0], lr=1.5, steps=2000)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    nnbook.base.DivergenceError: gradient descent diverged at step 1024 of 2000 with lr=1.5: ...
-    """
-    x = as_float_array(x0, "x0").astype(np.float64).reshape(-1)
-    steps = check_positive_int(steps, "steps")
-    if schedule is not None and not callable(schedule):
-        raise ValueError(f"schedule must be a callable step -> lr or None, got {schedule!r}")
-    grad = np.zeros_like(x)
-    opt = get_optimizer(optimizer)([("x", x, grad)], lr=lr, **kwargs)
-    path = np.empty((steps + 1, x.size))
-    path[0] = x
-    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
-        for k in range(1, steps + 1):
-            if schedule is not None:
-                opt.lr = schedule(k - 1)
-            g = np.asarray(grad_fn(x.copy()), dtype=np.float64)
-            if g.shape != x.shape and g.size == x.size:
-                g = g.reshape(x.shape)
-            if g.shape != x.shape:
-                raise ValueError(f"grad_fn returned shape {g.shape}; expected {x.shape}, like x0")
-            grad[...] = g
-            opt.step()
-            if not np.isfinite(x).all():
-                raise DivergenceError(
-                    f"gradient descent diverged at step {k} of {steps} with lr={opt.lr:g}: the "
-                    f"point left the floating-point range; try a smaller learning rate",
-                    epoch=k,
-                )
-            path[k] = x
-    return path
-
-
-def steps_to_reach(path, target, tol=1e-3, stay=False):
-    r"""The number of steps after which a trajectory gets (or stays) within ``tol`` of ``target``.
-
-    With the distances :math:`d_k = \lVert x_k - x^\ast \rVert` of the points
-    :math:`x_0, x_1, \dots, x_K` of ``path`` to the target :math:`x^\ast`,
-
-    .. math::
-
-        k_{\text{first}} = \min\,\{k : d_k \le \text{tol}\}, \qquad
-        k_{\text{stay}} = \min\,\{k : d_j \le \text{tol} \text{ for all } j = k, \dots, K\}.
-
-    ``stay=False`` returns :math:`k_{\text{first}}`, the first step at which
-    the path is within ``tol``; ``stay=True`` returns :math:`k_{\text{stay}}`,
-    the step from which on it remains within ``tol`` to the end of the path.
-    The two agree when the distance never increases; they differ when the
-    path enters the ball of radius ``tol`` and leaves it again, as momentum
-    does when it overshoots the minimum and swings back. A ``stay=True``
-    count only speaks for the steps recorded: a longer run could leave the
-    ball later.
-
-    Parameters
-    ----------
-    path : array_like, shape (K + 1, dim)
-        A trajectory, :math:`x_0` first, as returned by :func:`gradient_descent`.
-    target : array_like, shape (dim,)
-        :math:`x^\ast`, e.g. ``surface.minimum``.
-    tol : float, > 0
-    stay : bool
-
-    Returns
-    -------
-    int or None
-        A step :math:`k` in :math:`0, \dots, K` (0: :math:`x_0` already
-        counts); None when there is no such step: the path is never within
-        ``tol`` (``stay=False``) or its last point is not (``stay=True``).
-
-    Examples
-    --------
-    >>> path = [[2.0], [0.1], [-0.5], [0.05], [-0.01]]  # overshoots the target 0, returns
-    >>> steps_to_reach(path, [0.0], tol=0.2)  # first within 0.2 at step 1 ...
-    1
-    >>> steps_to_reach(path, [0.0], tol=0.2, stay=True)  # ... out at step 2, in from step 3
-    3
-    >>> steps_to_reach(path, [0.0], tol=0.001) is None  # never within 0.001
-    True
-    """
-    path = as_float_array(path, "path")
-    if path.ndim != 2 or path.shape[0] == 0:
-        raise ValueError(f"path must have shape (K + 1, dim), got shape {path.shape}")
-    target = as_float_array(target, "target")
-    if target.shape != (path.shape[1],):
-        raise ValueError(
-            f"target must have shape ({path.shape[1]},) like the points of path, "
-            f"got shape {target.shape}"
-        )
-    tol = check_scalar(tol, "tol", low=0.0, low_inclusive=False)
-    if not isinstance(stay, (bool, np.bool_)):
-        raise ValueError(f"stay must be True or False, got {stay!r}")
-    within = np.linalg.norm(path - target, axis=1) <= tol
-    if not stay:
-        hits = np.flatnonzero(within)
-        return int(hits[0]) if hits.size else None
-    if not within[-1]:
-        return None
-    outside = np.flatnonzero(~within)
-    return int(outside[-1]) + 1 if outside.size else 0
 
 
 # --------------------------------------------------------------------------

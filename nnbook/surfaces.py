@@ -11,7 +11,7 @@ two forms:
 * **point form**, for optimizers: ``surface.value(x)``,
   ``surface.gradient(x)`` and ``surface.hessian(x)`` take points ``x`` of
   shape ``(..., 2)``, so ``surface.gradient`` is a ``grad_fn`` for
-  :func:`nnbook.optim.gradient_descent` and ``surface.value`` a function for
+  :func:`gradient_descent` and ``surface.value`` a function for
   :func:`nnbook.gradcheck.numerical_gradient`.
 
 ======================  ======================================================  ==================
@@ -28,6 +28,11 @@ For a quadratic, the Hessian is constant and its largest eigenvalue
 :math:`L` (the largest curvature) sets the stability limit of gradient
 descent, :math:`\eta < 2 / L`; the ratio :math:`\kappa = L / m` of the
 largest to the smallest eigenvalue is the condition number.
+
+:func:`gradient_descent` runs an optimizer of :mod:`nnbook.optim` on such a
+function and returns its trajectory, for contour plots; :func:`steps_to_reach`
+counts the steps a trajectory needs to get, or to stay, within a tolerance
+of a target.
 """
 
 from __future__ import annotations
@@ -36,17 +41,27 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_float_array, check_scalar, describe
+from ._validation import (
+    as_float_array,
+    check_positive_int,
+    check_scalar,
+    describe,
+    scalar_if_0d,
+)
+from .base import DivergenceError
+from .optim import get_optimizer
 
 __all__ = [
     "Curve",
     "Surface",
     "bowl",
+    "gradient_descent",
     "parabola",
     "plateau",
     "quadratic",
     "rosenbrock",
     "saddle",
+    "steps_to_reach",
     "valley",
 ]
 
@@ -71,11 +86,6 @@ def _points(x) -> np.ndarray:
             f"x must hold points of two coordinates, shape (..., 2), got {describe(x)}"
         )
     return x
-
-
-def _scalar(a: np.ndarray):
-    """A 0-d result as a NumPy scalar (as ufuncs return), others unchanged."""
-    return a[()] if a.ndim == 0 else a
 
 
 class Surface:
@@ -118,6 +128,12 @@ class Surface:
     minimum : numpy.ndarray of shape (2,) or None
     min_value : float or None
 
+    Raises
+    ------
+    ValueError
+        For a function that is not callable, or a ``minimum`` that is not a
+        finite pair (or a ``min_value`` without one).
+
     Examples
     --------
     >>> s = rosenbrock()
@@ -157,7 +173,7 @@ class Surface:
     def __call__(self, x1, x2):
         """:math:`f(x_1, x_2)`, broadcast over ``x1`` and ``x2`` (any shapes that broadcast)."""
         x1, x2 = _coordinates(x1, x2)
-        return _scalar(np.asarray(self._f(x1, x2)))
+        return scalar_if_0d(np.asarray(self._f(x1, x2)))
 
     def grad(self, x1, x2) -> np.ndarray:
         r"""The gradient on a grid, shape ``(2, *shape)``: :math:`\partial f/\partial x_1`, then
@@ -175,7 +191,7 @@ class Surface:
     def gradient(self, x) -> np.ndarray:
         r""":math:`\nabla f(x)` for points ``x`` of shape ``(..., 2)``; returns shape ``(..., 2)``.
 
-        Pass it as ``grad_fn`` to :func:`nnbook.optim.gradient_descent`.
+        Pass it as ``grad_fn`` to :func:`gradient_descent`.
         """
         x = _points(x)
         d1, d2 = np.broadcast_arrays(*self._grad(x[..., 0], x[..., 1]))
@@ -276,11 +292,8 @@ def quadratic(A, center=(0.0, 0.0), name: str = "quadratic") -> Surface:
         f(x) = \tfrac12 (x - c)^\top A\, (x - c), \qquad
         \nabla f(x) = A (x - c), \qquad \nabla^2 f = A
 
-    With eigenvalues :math:`m \le L` of :math:`A`, :math:`c` is the minimum
-    when :math:`m > 0`, a saddle point when :math:`m < 0 < L`. Gradient
-    descent with rate :math:`\eta` multiplies the error along each
-    eigenvector by :math:`1 - \eta\lambda`, so it converges iff
-    :math:`0 < \eta < 2/L` (for :math:`m > 0`).
+    :math:`c` is the minimum when :math:`A` is positive definite, a saddle
+    point when its eigenvalues have both signs.
 
     Parameters
     ----------
@@ -295,6 +308,12 @@ def quadratic(A, center=(0.0, 0.0), name: str = "quadratic") -> Surface:
     Surface
         With ``minimum = c`` and ``min_value = 0`` when :math:`A` is positive
         definite, ``None`` otherwise.
+
+    Raises
+    ------
+    ValueError
+        For an :math:`A` that is not a finite symmetric 2x2 matrix, or a
+        ``center`` that is not a finite pair.
 
     Examples
     --------
@@ -345,9 +364,6 @@ def bowl(curvature=1.0) -> Surface:
         f(x) = \frac{L}{2}\,(x_1^2 + x_2^2), \qquad \nabla f(x) = L\,x,
         \qquad \nabla^2 f = L I
 
-    The gradient points straight away from the minimum at the origin, and
-    gradient descent with :math:`\eta = 1/L` reaches it in one step.
-
     Parameters
     ----------
     curvature : float, > 0
@@ -356,6 +372,11 @@ def bowl(curvature=1.0) -> Surface:
     Returns
     -------
     Surface
+
+    Raises
+    ------
+    ValueError
+        For a curvature that is not > 0.
 
     Examples
     --------
@@ -381,10 +402,7 @@ def valley(condition_number=10.0, curvature=1.0, angle=0.0) -> Surface:
         R_\alpha^\top
 
     so the curvatures are :math:`L` (across) and :math:`m = L/\kappa` (along)
-    and the condition number is :math:`\kappa = L/m`. Gradient descent must
-    keep :math:`\eta < 2/L` to be stable across the valley, and then moves
-    along it by a factor :math:`1 - \eta L/\kappa` per step: the larger
-    :math:`\kappa`, the slower (and the more it zig-zags).
+    and the condition number is :math:`\kappa = L/m`.
 
     Parameters
     ----------
@@ -399,6 +417,11 @@ def valley(condition_number=10.0, curvature=1.0, angle=0.0) -> Surface:
     Returns
     -------
     Surface
+
+    Raises
+    ------
+    ValueError
+        For a condition number below 1 or a curvature that is not > 0.
 
     Examples
     --------
@@ -428,11 +451,7 @@ def saddle() -> Surface:
         \nabla^2 f = \begin{pmatrix} 2 & 0 \\ 0 & -2 \end{pmatrix}
 
     The gradient vanishes at the origin, a minimum along :math:`x_1` and a
-    maximum along :math:`x_2`. Gradient descent started near the
-    :math:`x_1`-axis runs towards the origin, slows down there (the
-    gradient is small) and leaves along :math:`x_2` only as fast as the
-    small initial :math:`x_2` grows, by a factor :math:`1 + 2\eta` per step.
-    :math:`f` has no minimum (``minimum`` is None).
+    maximum along :math:`x_2`; :math:`f` has no minimum (``minimum`` is None).
 
     Returns
     -------
@@ -481,6 +500,11 @@ def rosenbrock(a=1.0, b=100.0) -> Surface:
     -------
     Surface
 
+    Raises
+    ------
+    ValueError
+        For a non-finite ``a`` or a ``b`` that is not > 0.
+
     References
     ----------
     H. H. Rosenbrock, "An automatic method for finding the greatest or least
@@ -524,11 +548,8 @@ def plateau(width=1.0, height=1.0) -> Surface:
         \nabla^2 f(x) = \frac{h}{w^2}\, e^{-r^2/2w^2}
                         \Big(I - \frac{x x^\top}{w^2}\Big)
 
-    The minimum is the origin (:math:`f = 0`, curvature :math:`h/w^2`). Far
-    from it :math:`f \approx h` and the gradient, of norm
-    :math:`(h r / w^2) e^{-r^2/2w^2}`, is almost zero: a plateau, on which
-    gradient descent creeps. (Beyond :math:`r = w` the surface is concave
-    along :math:`x`, so it is no quadratic bowl.)
+    The minimum is the origin (:math:`f = 0`, curvature :math:`h/w^2`); far
+    from it :math:`f \approx h` and the gradient is almost zero.
 
     Parameters
     ----------
@@ -540,6 +561,11 @@ def plateau(width=1.0, height=1.0) -> Surface:
     Returns
     -------
     Surface
+
+    Raises
+    ------
+    ValueError
+        For a width or height that is not > 0.
 
     Examples
     --------
@@ -583,7 +609,7 @@ class Curve:
         f(x), \qquad f'(x), \qquad f''(x)
 
     All three act elementwise on arrays of any shape, so ``curve.derivative``
-    is a ``grad_fn`` for :func:`nnbook.optim.gradient_descent` started from
+    is a ``grad_fn`` for :func:`gradient_descent` started from
     ``[x0]``. Built by :func:`parabola`; the constructor is for new curves.
 
     Parameters
@@ -620,15 +646,15 @@ class Curve:
 
     def __call__(self, x):
         """:math:`f(x)`, elementwise."""
-        return _scalar(np.asarray(self._f(as_float_array(x, "x"))))
+        return scalar_if_0d(np.asarray(self._f(as_float_array(x, "x"))))
 
     def derivative(self, x):
         """:math:`f'(x)`, elementwise."""
-        return _scalar(np.asarray(self._d(as_float_array(x, "x"))))
+        return scalar_if_0d(np.asarray(self._d(as_float_array(x, "x"))))
 
     def second_derivative(self, x):
         """:math:`f''(x)`, elementwise."""
-        return _scalar(np.asarray(self._d2(as_float_array(x, "x"))))
+        return scalar_if_0d(np.asarray(self._d2(as_float_array(x, "x"))))
 
     def __repr__(self) -> str:
         return f"Curve({self.name}: f = {self.formula})"
@@ -641,12 +667,7 @@ def parabola(curvature=1.0, center=0.0) -> Curve:
 
         f(x) = \frac{L}{2}(x - c)^2, \qquad f'(x) = L\,(x - c), \qquad f''(x) = L
 
-    One gradient-descent step maps :math:`x - c` to
-    :math:`(1 - \eta L)(x - c)`, so after :math:`k` steps
-    :math:`x_k - c = (1 - \eta L)^k (x_0 - c)`: monotone convergence for
-    :math:`\eta < 1/L`, one step for :math:`\eta = 1/L`, oscillating
-    convergence for :math:`1/L < \eta < 2/L`, divergence for
-    :math:`\eta > 2/L`.
+    Gradient descent gives :math:`x_k - c = (1 - \eta L)^k (x_0 - c)`.
 
     Parameters
     ----------
@@ -658,6 +679,11 @@ def parabola(curvature=1.0, center=0.0) -> Curve:
     Returns
     -------
     Curve
+
+    Raises
+    ------
+    ValueError
+        For a curvature that is not > 0 or a non-finite center.
 
     Examples
     --------
@@ -676,3 +702,155 @@ def parabola(curvature=1.0, center=0.0) -> Curve:
         minimum=c,
         min_value=0.0,
     )
+
+
+# ---------------------------------------------------------------------------
+# Gradient descent on a surface
+# ---------------------------------------------------------------------------
+
+
+def gradient_descent(
+    grad_fn: Callable, x0, lr, steps, optimizer="sgd", schedule=None, **kwargs
+) -> np.ndarray:
+    r"""Minimize a function of a small vector with an optimizer; return the trajectory.
+
+    .. math::
+
+        x_{k+1} = x_k - \eta_k \nabla f(x_k), \qquad k = 0, \dots, \text{steps} - 1
+
+    for ``"sgd"`` (another optimizer replaces the step by its own rule), with
+    :math:`\eta_k` = ``lr``, or ``schedule(k)``: each step is one epoch of
+    full-batch descent, so a schedule counts steps here as it counts epochs in
+    :func:`nnbook.train.fit`. The optimizers are those of :mod:`nnbook.optim`,
+    so a trajectory shows what they do inside a network. ``grad_fn`` may be
+    stochastic (noise from its own seeded generator), and ``x0`` may pack
+    many independent runs, which ``grad_fn`` reshapes.
+
+    Parameters
+    ----------
+    grad_fn : callable
+        ``grad_fn(x) -> g`` of shape ``(dim,)``, e.g. ``surface.gradient``; it
+        receives a copy of the current point.
+    x0 : array_like, shape (dim,)
+    lr : float, > 0
+    steps : int, >= 1
+    optimizer : str or Optimizer subclass
+        See :func:`nnbook.optim.get_optimizer`.
+    schedule : callable or None
+        ``schedule(k) -> lr``, set before step :math:`k = 0, 1, \dots`; for
+        epochs of ``n`` steps pass ``lambda k: schedule(k // n)``.
+    **kwargs
+        Settings of the optimizer (``momentum``, ``rho``, ``beta1``, ``eps``, ...).
+
+    Returns
+    -------
+    numpy.ndarray, shape (steps + 1, dim), float64
+        :math:`x_0, x_1, \dots, x_{\text{steps}}`.
+
+    Raises
+    ------
+    ValueError
+        For bad settings, a ``schedule`` that is not callable or gives a rate
+        that is not > 0, or a gradient of the wrong size.
+    DivergenceError
+        When the iterates leave the floating-point range; ``err.epoch`` is the step.
+
+    Examples
+    --------
+    >>> gradient_descent(lambda x: 2 * x, [1.0, -2.0], lr=0.25, steps=2)  # x <- x / 2
+    array([[ 1.  , -2.  ],
+           [ 0.5 , -1.  ],
+           [ 0.25, -0.5 ]])
+    """
+    x = as_float_array(x0, "x0").astype(np.float64).reshape(-1)
+    steps = check_positive_int(steps, "steps")
+    if schedule is not None and not callable(schedule):
+        raise ValueError(f"schedule must be a callable step -> lr or None, got {schedule!r}")
+    grad = np.zeros_like(x)
+    opt = get_optimizer(optimizer)([("x", x, grad)], lr=lr, **kwargs)
+    path = np.empty((steps + 1, x.size))
+    path[0] = x
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
+        for k in range(1, steps + 1):
+            if schedule is not None:
+                opt.lr = schedule(k - 1)
+            g = np.asarray(grad_fn(x.copy()), dtype=np.float64)
+            if g.shape != x.shape and g.size == x.size:
+                g = g.reshape(x.shape)
+            if g.shape != x.shape:
+                raise ValueError(f"grad_fn returned shape {g.shape}; expected {x.shape}, like x0")
+            grad[...] = g
+            opt.step()
+            if not np.isfinite(x).all():
+                raise DivergenceError(
+                    f"gradient descent diverged at step {k} of {steps} with lr={opt.lr:g}: the "
+                    f"point left the floating-point range; try a smaller learning rate",
+                    epoch=k,
+                )
+            path[k] = x
+    return path
+
+
+def steps_to_reach(path, target, tol=1e-3, stay=False):
+    r"""The first step at which a trajectory is (or stays) within ``tol`` of ``target``.
+
+    With :math:`d_k = \lVert x_k - x^\ast \rVert` for the points
+    :math:`x_0, \dots, x_K` of ``path``,
+
+    .. math::
+
+        k_{\text{first}} = \min\,\{k : d_k \le \text{tol}\}, \qquad
+        k_{\text{stay}} = \min\,\{k : d_j \le \text{tol} \text{ for all } j \ge k\}.
+
+    They differ when the path enters the ball and leaves it again, as
+    momentum does when it overshoots; :math:`k_{\text{stay}}` speaks only for
+    the steps recorded.
+
+    Parameters
+    ----------
+    path : array_like, shape (K + 1, dim)
+        A trajectory, :math:`x_0` first, as :func:`gradient_descent` returns.
+    target : array_like, shape (dim,)
+        :math:`x^\ast`, e.g. ``surface.minimum``.
+    tol : float, > 0
+    stay : bool
+        False: :math:`k_{\text{first}}`; True: :math:`k_{\text{stay}}`.
+
+    Returns
+    -------
+    int or None
+        A step in :math:`0, \dots, K`; None if the path is never within ``tol``
+        (``stay=False``) or its last point is not (``stay=True``).
+
+    Raises
+    ------
+    ValueError
+        For shapes that do not fit, non-finite points, ``tol <= 0`` or a
+        ``stay`` that is not a bool.
+
+    Examples
+    --------
+    >>> path = [[2.0], [0.1], [-0.5], [0.05], [-0.01]]  # overshoots the target 0, returns
+    >>> steps_to_reach(path, [0.0], tol=0.2), steps_to_reach(path, [0.0], tol=0.2, stay=True)
+    (1, 3)
+    """
+    path = as_float_array(path, "path")
+    if path.ndim != 2 or path.shape[0] == 0:
+        raise ValueError(f"path must have shape (K + 1, dim), got shape {path.shape}")
+    target = as_float_array(target, "target")
+    if target.shape != (path.shape[1],):
+        raise ValueError(
+            f"target must have shape ({path.shape[1]},) like the points of path, "
+            f"got shape {target.shape}"
+        )
+    tol = check_scalar(tol, "tol", low=0.0, low_inclusive=False)
+    if not isinstance(stay, (bool, np.bool_)):
+        raise ValueError(f"stay must be True or False, got {stay!r}")
+    within = np.linalg.norm(path - target, axis=1) <= tol
+    if not stay:
+        hits = np.flatnonzero(within)
+        return int(hits[0]) if hits.size else None
+    if not within[-1]:
+        return None
+    outside = np.flatnonzero(~within)
+    return int(outside[-1]) + 1 if outside.size else 0

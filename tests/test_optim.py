@@ -1,4 +1,4 @@
-"""Tests of nnbook.optim: update rules worked by hand, schedules, gradient_descent."""
+"""Tests of nnbook.optim: update rules worked by hand, weight decay, buffers, schedules."""
 
 import math
 import tracemalloc
@@ -16,16 +16,14 @@ from nnbook.optim import (
     cosine,
     exponential_decay,
     get_optimizer,
-    gradient_descent,
     step_decay,
-    steps_to_reach,
 )
 
 
 def run(optimizer_cls, gradients, w0=1.0, **settings):
     """Apply ``optimizer_cls`` to one scalar parameter with the given gradients."""
     w, g = np.array([w0]), np.zeros(1)
-    opt = optimizer_cls([("w", w, g)], **settings)
+    opt = optimizer_cls([("W", w, g)], **settings)
     path = []
     for grad in gradients:
         g[0] = grad
@@ -84,6 +82,14 @@ def test_adam_by_hand():
     second = first - 0.1 * (0.08 / 0.19) / (math.sqrt(0.004996 / 0.001999) + 1e-8)
     assert run(Adam, [2.0, -1.0], lr=0.1) == pytest.approx([first, second], rel=1e-12)
     assert second == pytest.approx(0.873366, abs=1e-6)
+    # The moments are kept as the formulas name them: m and v (not discounted sums).
+    w, g = np.array([1.0]), np.array([2.0])
+    opt = Adam([("w", w, g)], lr=0.1)
+    opt.step()
+    g[0] = -1.0
+    opt.step()
+    assert opt.m[0][0] == pytest.approx(0.08, rel=1e-12)
+    assert opt.v[0][0] == pytest.approx(0.004996, rel=1e-12)
 
 
 def reference_updates(name, w, grads, lr, wd, **s):
@@ -128,7 +134,7 @@ def test_rules_match_the_formulas_over_many_steps(name, settings, weight_decay):
     w0 = rng.standard_normal(7)
     grads = [rng.standard_normal(7) for _ in range(6)]
     w, g = w0.copy(), np.zeros(7)
-    opt = get_optimizer(name)([("w", w, g)], lr=0.05, weight_decay=weight_decay, **settings)
+    opt = get_optimizer(name)([("W", w, g)], lr=0.05, weight_decay=weight_decay, **settings)
     for grad in grads:
         g[...] = grad
         opt.step()
@@ -142,6 +148,159 @@ def test_weight_decay_by_hand():
     assert run(SGD, [1.0], w0=2.0, lr=0.1, weight_decay=0.5) == pytest.approx([1.8])
 
 
+# ------------------------------------------- weight decay: the weight matrices only
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adagrad", "rmsprop", "adam"])
+@pytest.mark.parametrize("packed", [True, False])
+def test_weight_decay_spares_biases_and_batch_norm(name, packed):
+    """With a zero data gradient only the decay acts: the weights move, the biases and
+    batch norm's gamma and beta do not (bug: every parameter was decayed)."""
+    model = mlp([3, 4, 2], batch_norm=True, rng=0)
+    for layer in model.layers:
+        for key, value in layer.params.items():
+            if key != "W":
+                value[...] = 0.5  # off 0, where a decay would show
+    params = model if packed else list(model.parameters())
+    opt = get_optimizer(name)(params, lr=0.1, weight_decay=0.3)
+    assert len(opt._slots) == (1 if packed else 6)
+    before = {n: v.copy() for n, v, _ in model.parameters()}
+    for _, _, grad in model.parameters():
+        grad[...] = 0.0
+    for _ in range(3):
+        opt.step()
+    for n, value, _ in model.parameters():
+        if n.endswith(".W"):
+            assert np.all(np.abs(value) < np.abs(before[n])), n
+        else:
+            np.testing.assert_array_equal(value, before[n])
+
+
+def test_weight_decay_by_name():
+    """A weight matrix is a parameter called W: 'W' for a triple, '0.W' in a Sequential."""
+    w, b, g = np.ones(2), np.ones(2), np.zeros(2)
+    SGD([("W", w, g), ("b", b, g)], lr=0.1, weight_decay=1.0).step()
+    np.testing.assert_allclose(w, 0.9, rtol=1e-15)
+    np.testing.assert_array_equal(b, 1.0)
+
+
+@pytest.mark.parametrize("cls", [SGD, Momentum, AdaGrad, RMSProp, Adam])
+def test_weight_decay_without_a_weight_matrix_raises(cls):
+    lr = {} if cls is Adam else {"lr": 0.1}
+    params = [("w", np.ones(2), np.zeros(2)), ("0.b", np.ones(2), np.zeros(2))]
+    with pytest.raises(ValueError, match=r"weight_decay=0.1 decays the weight matrices, the "
+                       r"parameters named 'W' \(e.g. '0.W' in a Sequential\), but the parameters "
+                       r"are \['w', '0.b'\]; expected a model with Dense layers"):
+        cls(params, weight_decay=0.1, **lr)
+    opt = cls(params, **lr)  # no decay asked: fine
+    with pytest.raises(ValueError, match="decays the weight matrices"):
+        opt.weight_decay = 0.1
+    assert opt.weight_decay == 0.0
+
+
+def test_weight_decay_is_settable_and_takes_effect():
+    w, g = np.ones(1), np.zeros(1)
+    opt = SGD([("W", w, g)], lr=0.1)
+    opt.step()
+    assert w[0] == 1.0
+    opt.weight_decay = 0.5
+    opt.step()
+    assert w[0] == pytest.approx(0.95, rel=1e-15)
+    with pytest.raises(ValueError, match="weight_decay"):
+        opt.weight_decay = -1.0
+    assert repr(opt) == "SGD(lr=0.1, weight_decay=0.5)"
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_weight_decay_is_fits_l2_penalty(batch_norm):
+    """SGD(model, lr, weight_decay=lam) and fit(..., penalty=("l2", lam)) with plain SGD
+    train the same parameters: lam/2 ||W||^2 has the gradient lam W, on the W only."""
+    from nnbook.train import fit
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 60)
+    X = 3.0 * rng.standard_normal((3, 2))[y] + rng.standard_normal((60, 2))
+    lr, lam = 0.05, 0.1
+
+    def train(decay, penalty):
+        model = mlp([2, 6, 3], batch_norm=batch_norm, rng=0)
+        fit(model, "cross_entropy", SGD(model, lr=lr, weight_decay=decay), X, y,
+            epochs=4, batch_size=16, rng=0, penalty=penalty)
+        return {name: value.copy() for name, value, _ in model.parameters()}
+
+    by_decay, by_penalty, plain = train(lam, None), train(0.0, ("l2", lam)), train(0.0, None)
+    for name in by_decay:
+        np.testing.assert_allclose(by_decay[name], by_penalty[name], rtol=1e-12, atol=1e-15)
+        assert not np.allclose(by_decay[name], plain[name], rtol=1e-9, atol=0)  # it acted
+
+
+@pytest.mark.parametrize(
+    ("name", "torch_name", "settings", "torch_settings"),
+    [
+        ("sgd", "SGD", {}, {}),
+        ("momentum", "SGD", {"momentum": 0.8}, {"momentum": 0.8}),
+        ("adagrad", "Adagrad", {"eps": 1e-3}, {"eps": 1e-3}),
+        ("rmsprop", "RMSprop", {"rho": 0.9, "eps": 1e-3}, {"alpha": 0.9, "eps": 1e-3}),
+        ("adam", "Adam", {"beta1": 0.8, "beta2": 0.95, "eps": 1e-3},
+         {"betas": (0.8, 0.95), "eps": 1e-3}),
+    ],
+)
+def test_rules_match_torch_with_weight_decay_on_the_weights(
+    name, torch_name, settings, torch_settings
+):
+    """torch.optim with two parameter groups, weight_decay on the weights only, takes the
+    same steps as nnbook's optimizer on a packed model with batch norm."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    model = mlp([3, 5, 2], batch_norm=True, rng=0)
+    names = [n for n, _, _ in model.parameters()]
+    tensors = [torch.tensor(v.copy(), requires_grad=True) for _, v, _ in model.parameters()]
+    groups = [
+        {"params": [t for n, t in zip(names, tensors, strict=True) if n.endswith(".W")],
+         "weight_decay": 0.1},
+        {"params": [t for n, t in zip(names, tensors, strict=True) if not n.endswith(".W")],
+         "weight_decay": 0.0},
+    ]
+    ours = get_optimizer(name)(model, lr=0.05, weight_decay=0.1, **settings)
+    theirs = getattr(torch.optim, torch_name)(groups, lr=0.05, **torch_settings)
+    for _ in range(6):
+        for (_, _, grad), tensor in zip(model.parameters(), tensors, strict=True):
+            grad[...] = rng.standard_normal(grad.shape)
+            tensor.grad = torch.tensor(grad.copy())
+        ours.step()
+        theirs.step()
+    for (n, value, _), tensor in zip(model.parameters(), tensors, strict=True):
+        np.testing.assert_allclose(value, tensor.detach().numpy(), rtol=1e-12, atol=1e-14,
+                                   err_msg=n)
+
+
+def test_a_model_whose_flat_vector_is_not_its_parameters_is_updated_array_by_array():
+    """The packed path is taken only when flat_parameters() is the concatenation of the
+    arrays of parameters(), checked offset by offset; otherwise each array is a slot."""
+
+    class Copying:
+        def __init__(self):
+            self.W, self.b = np.ones((2, 2)), np.ones(2)
+            self.gW, self.gb = np.full((2, 2), 1.0), np.full(2, 1.0)
+
+        def parameters(self):
+            yield "W", self.W, self.gW
+            yield "b", self.b, self.gb
+
+        def flat_parameters(self):  # a copy: updating it would not train
+            return (np.concatenate([self.W.ravel(), self.b]),
+                    np.concatenate([self.gW.ravel(), self.gb]))
+
+    model = Copying()
+    opt = SGD(model, lr=0.1, weight_decay=1.0)
+    assert len(opt._slots) == 2
+    opt.step()
+    np.testing.assert_allclose(model.W, 1.0 - 0.1 * (1.0 + 1.0), rtol=1e-15)
+    np.testing.assert_allclose(model.b, 1.0 - 0.1, rtol=1e-15)
+    packed = mlp([3, 4, 2], rng=0)
+    assert len(SGD(packed, lr=0.1)._slots) == 1  # a Sequential's vector is its parameters
+
+
 # ------------------------------------------- models, buffers, dtypes
 
 
@@ -150,8 +309,8 @@ def test_model_vector_and_per_array_updates_agree(name):
     """Updating the packed parameter vector equals updating array by array."""
     rng = np.random.default_rng(1)
     a, b = mlp([3, 4, 2], batch_norm=True, rng=0), mlp([3, 4, 2], batch_norm=True, rng=0)
-    opt_a = get_optimizer(name)(a, lr=0.01)  # one contiguous slot
-    opt_b = get_optimizer(name)(list(b.parameters()), lr=0.01)  # one slot per array
+    opt_a = get_optimizer(name)(a, lr=0.01, weight_decay=0.1)  # one contiguous slot
+    opt_b = get_optimizer(name)(list(b.parameters()), lr=0.01, weight_decay=0.1)  # per array
     assert len(opt_a._slots) == 1 and len(opt_b._slots) == 6
     assert opt_a.names == opt_b.names == ["0.W", "0.b", "1.gamma", "1.beta", "3.W", "3.b"]
     for _ in range(3):
@@ -168,7 +327,7 @@ def test_step_updates_in_place_without_allocating():
     model = mlp([300, 300, 10], rng=0, dtype=np.float32)
     params = [value for _, value, _ in model.parameters()]
     opt = Adam(model, lr=1e-3)
-    moments = [id(m) for m in opt.m_sum + opt.v_sum]
+    moments = [id(m) for m in opt.m + opt.v]
     for _, _, grad in model.parameters():
         grad[...] = 0.5
     opt.step()  # warm-up
@@ -181,9 +340,9 @@ def test_step_updates_in_place_without_allocating():
     assert peak < 10_000  # bytes, against 0.36 MB of parameters: no temporary arrays
     assert [value for _, value, _ in model.parameters()] == params  # same objects...
     assert all(a is b for a, b in zip(params, [v for _, v, _ in model.parameters()], strict=True))
-    assert [id(m) for m in opt.m_sum + opt.v_sum] == moments
+    assert [id(m) for m in opt.m + opt.v] == moments
     assert all(v.dtype == np.float32 for _, v, _ in model.parameters())
-    assert all(m.dtype == np.float32 for m in opt.m_sum + opt.v_sum)
+    assert all(m.dtype == np.float32 for m in opt.m + opt.v)
 
 
 def test_lr_is_settable_and_checked():
@@ -273,157 +432,6 @@ def test_cosine():
 def test_schedule_checks(make, match):
     with pytest.raises(ValueError, match=match):
         make()
-
-
-# ---------------------------------------------------------- gradient_descent
-
-
-def test_gradient_descent_on_a_quadratic_has_the_closed_form_path():
-    # f(x) = x1^2 + 10 x2^2: x_k = ((1 - 2 lr)^k x1, (1 - 20 lr)^k x2)
-    path = gradient_descent(lambda x: np.array([2 * x[0], 20 * x[1]]), [1.0, 1.0], lr=0.04, steps=5)
-    k = np.arange(6)
-    np.testing.assert_allclose(path, np.stack([0.92**k, 0.2**k], axis=1), rtol=1e-12)
-
-
-def test_gradient_descent_uses_the_optimizer_classes():
-    def grad(x):
-        return np.array([2 * x[0] - x[1], 4 * x[1] ** 3])
-
-    path = gradient_descent(
-        grad, np.array([1.0, -1.0]), lr=0.1, steps=4, optimizer="adam", beta1=0.5
-    )
-    w, g = np.array([1.0, -1.0]), np.zeros(2)
-    opt = Adam([("x", w, g)], lr=0.1, beta1=0.5)
-    for k in range(4):
-        g[...] = grad(w)
-        opt.step()
-        np.testing.assert_array_equal(path[k + 1], w)
-    assert path.shape == (5, 2)
-    # Momentum goes further than SGD in the same number of steps on a long valley.
-    sgd = gradient_descent(lambda x: 0.2 * x, [1.0], lr=0.1, steps=20)
-    mom = gradient_descent(lambda x: 0.2 * x, [1.0], lr=0.1, steps=20, optimizer="momentum")
-    assert abs(mom[-1, 0]) < abs(sgd[-1, 0])
-
-
-def test_gradient_descent_checks():
-    with pytest.raises(ValueError, match="grad_fn returned shape"):
-        gradient_descent(lambda x: np.zeros(3), [1.0, 2.0], lr=0.1, steps=1)
-    with pytest.raises(ValueError, match="steps"):
-        gradient_descent(lambda x: x, [1.0], lr=0.1, steps=0)
-    with pytest.raises(ValueError, match="lr"):
-        gradient_descent(lambda x: x, [1.0], lr=-0.1, steps=1)
-    with pytest.raises(ValueError, match="unknown optimizer"):
-        gradient_descent(lambda x: x, [1.0], lr=0.1, steps=1, optimizer="newton")
-
-
-def test_gradient_descent_reports_divergence_without_warnings():
-    # |1 - lr * 2| = 2 per step: the iterate doubles until it overflows (bug: inf/nan
-    # trajectories and RuntimeWarnings instead of a clear error).
-    with pytest.raises(FloatingPointError, match="diverged at step 1024 of 2000 with lr=1.5"):
-        gradient_descent(lambda x: 2 * x, [1.0], lr=1.5, steps=2000)
-    # A large but finite excursion is a legitimate trajectory.
-    path = gradient_descent(lambda x: 2 * x, [1.0], lr=1.5, steps=10)
-    np.testing.assert_array_equal(path[:, 0], (-2.0) ** np.arange(11))
-
-
-def test_gradient_descent_schedule_sets_the_rate_before_each_step():
-    # f = x^2: x_{k+1} = (1 - 2 lr_k) x_k with lr_k = schedule(k), k from 0
-    rates = [0.1, 0.2, 0.05, 0.3]
-    path = gradient_descent(lambda x: 2 * x, [1.0], lr=9.0, steps=4, schedule=rates.__getitem__)
-    expected = np.cumprod([1.0] + [1 - 2 * r for r in rates])
-    np.testing.assert_allclose(path[:, 0], expected, rtol=1e-14)
-    # A per-epoch Schedule over epochs of 3 steps equals setting the rate by hand each epoch.
-    schedule = step_decay(0.3, step_size=1, gamma=0.5)
-
-    def grad(x):
-        return np.array([2 * x[0], 0.2 * x[1]])
-
-    path = gradient_descent(grad, [1.0, 1.0], lr=0.3, steps=9, optimizer="momentum",
-                            schedule=lambda k: schedule(k // 3))
-    w, g = np.array([1.0, 1.0]), np.zeros(2)
-    opt = Momentum([("x", w, g)], lr=0.3)
-    for epoch in range(3):
-        opt.lr = schedule(epoch)
-        for k in range(3):
-            g[...] = grad(w)
-            opt.step()
-            np.testing.assert_array_equal(path[3 * epoch + k + 1], w)
-    # schedule=None and a constant schedule give the same path, bit for bit.
-    a = gradient_descent(grad, [1.0, -1.0], lr=0.4, steps=20, optimizer="adam")
-    b = gradient_descent(grad, [1.0, -1.0], lr=0.4, steps=20, optimizer="adam",
-                         schedule=lambda k: 0.4)
-    np.testing.assert_array_equal(a, b)
-
-
-def test_gradient_descent_with_a_stochastic_gradient_and_packed_runs():
-    """Noise drawn inside grad_fn from a seeded generator: reproducible, one run per row."""
-
-    def noisy(seed):
-        noise = np.random.default_rng(seed)
-        return lambda x: 2 * x.reshape(5, 2) + noise.standard_normal((5, 2))
-
-    a = gradient_descent(noisy(0), np.ones(10), lr=0.1, steps=30)
-    b = gradient_descent(noisy(0), np.ones(10), lr=0.1, steps=30)
-    np.testing.assert_array_equal(a, b)
-    assert a.shape == (31, 10) and not np.array_equal(a[-1, :2], a[-1, 2:4])
-
-
-def test_gradient_descent_schedule_checks():
-    with pytest.raises(ValueError, match="schedule must be a callable step -> lr or None"):
-        gradient_descent(lambda x: x, [1.0], lr=0.1, steps=1, schedule=0.1)
-    with pytest.raises(ValueError, match=r"lr must lie in \(0, inf\], got 0.0"):
-        gradient_descent(lambda x: x, [1.0], lr=0.1, steps=3, schedule=lambda k: 0.1 * (1 - k))
-    with pytest.raises(FloatingPointError, match="diverged at step 1024 of 2000 with lr=1.5"):
-        gradient_descent(lambda x: 2 * x, [1.0], lr=0.1, steps=2000, schedule=lambda k: 1.5)
-
-
-# ------------------------------------------------------------- steps_to_reach
-
-
-def test_steps_to_reach_first_and_stay():
-    # distances 2, 0.1, 0.5, 0.05, 0.01 to the target (3, 0)
-    path = np.array([[5.0, 0.0], [3.0, 0.1], [2.5, 0.0], [3.0, -0.05], [3.01, 0.0]])
-    target = [3.0, 0.0]
-    assert steps_to_reach(path, target, tol=0.2) == 1
-    assert steps_to_reach(path, target, tol=0.2, stay=True) == 3
-    assert steps_to_reach(path, target, tol=1.0, stay=True) == 1
-    assert steps_to_reach(path, target, tol=3.0) == steps_to_reach(path, target, 3.0, True) == 0
-    assert steps_to_reach(path, target, tol=0.01) == 4  # the distance equals tol: within
-    assert steps_to_reach(path, target, tol=0.001) is None
-    assert steps_to_reach(path[:3], target, tol=0.2, stay=True) is None  # last point outside
-    assert steps_to_reach(path[:1], target, tol=3.0, stay=True) == 0
-    assert isinstance(steps_to_reach(path, target, tol=0.2), int)
-
-
-def test_steps_to_reach_on_momentum_which_overshoots():
-    # The heavy ball on f = x^2 / 2 swings through the minimum: it is near 0 early,
-    # leaves again, and stays only later; plain descent never overshoots here.
-    mom = gradient_descent(lambda x: x, [1.0], lr=0.5, steps=200, optimizer="momentum",
-                           momentum=0.9)
-    first, stay = steps_to_reach(mom, [0.0], 0.05), steps_to_reach(mom, [0.0], 0.05, stay=True)
-    assert first < stay
-    distance = np.abs(mom[:, 0])
-    assert distance[first] <= 0.05 < distance[first - 1]
-    assert np.all(distance[stay:] <= 0.05) and distance[stay - 1] > 0.05
-    assert np.any(distance[first:stay] > 0.05)
-    gd = gradient_descent(lambda x: x, [1.0], lr=0.5, steps=200)
-    assert steps_to_reach(gd, [0.0], 0.05) == steps_to_reach(gd, [0.0], 0.05, stay=True) == 5
-
-
-@pytest.mark.parametrize(
-    ("args", "match"),
-    [
-        (([1.0, 2.0], [0.0]), r"path must have shape \(K \+ 1, dim\)"),
-        ((np.zeros((0, 2)), [0.0, 0.0]), "path must have shape"),
-        ((np.zeros((3, 2)), [0.0]), r"target must have shape \(2,\)"),
-        ((np.zeros((3, 2)), [0.0, 0.0], 0.0), "tol"),
-        ((np.zeros((3, 2)), [0.0, 0.0], 1e-3, "yes"), "stay must be True or False"),
-        (([[np.nan, 0.0]], [0.0, 0.0]), "path contains 1 non-finite"),
-    ],
-)
-def test_steps_to_reach_checks(args, match):
-    with pytest.raises(ValueError, match=match):
-        steps_to_reach(*args)
 
 
 @pytest.mark.parametrize("cls", [SGD, Momentum, AdaGrad, RMSProp, Adam])

@@ -5,17 +5,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nnbook.base import DivergenceError
 from nnbook.gradcheck import gradient_error, numerical_gradient
-from nnbook.optim import gradient_descent
+from nnbook.optim import Adam, Momentum, step_decay
 from nnbook.surfaces import (
     Curve,
     Surface,
     bowl,
+    gradient_descent,
     parabola,
     plateau,
     quadratic,
     rosenbrock,
     saddle,
+    steps_to_reach,
     valley,
 )
 
@@ -266,3 +269,154 @@ def test_bad_inputs(call, message):
 def test_curve_rejects_bad_input():
     with pytest.raises(ValueError, match="x"):
         parabola().derivative([np.inf])
+
+
+# ---------------------------------------------------------- gradient_descent
+
+
+def test_gradient_descent_on_a_quadratic_has_the_closed_form_path():
+    # f(x) = x1^2 + 10 x2^2: x_k = ((1 - 2 lr)^k x1, (1 - 20 lr)^k x2)
+    path = gradient_descent(lambda x: np.array([2 * x[0], 20 * x[1]]), [1.0, 1.0], lr=0.04, steps=5)
+    k = np.arange(6)
+    np.testing.assert_allclose(path, np.stack([0.92**k, 0.2**k], axis=1), rtol=1e-12)
+
+
+def test_gradient_descent_uses_the_optimizer_classes():
+    def grad(x):
+        return np.array([2 * x[0] - x[1], 4 * x[1] ** 3])
+
+    path = gradient_descent(
+        grad, np.array([1.0, -1.0]), lr=0.1, steps=4, optimizer="adam", beta1=0.5
+    )
+    w, g = np.array([1.0, -1.0]), np.zeros(2)
+    opt = Adam([("x", w, g)], lr=0.1, beta1=0.5)
+    for k in range(4):
+        g[...] = grad(w)
+        opt.step()
+        np.testing.assert_array_equal(path[k + 1], w)
+    assert path.shape == (5, 2)
+    # Momentum goes further than SGD in the same number of steps on a long valley.
+    sgd = gradient_descent(lambda x: 0.2 * x, [1.0], lr=0.1, steps=20)
+    mom = gradient_descent(lambda x: 0.2 * x, [1.0], lr=0.1, steps=20, optimizer="momentum")
+    assert abs(mom[-1, 0]) < abs(sgd[-1, 0])
+
+
+def test_gradient_descent_checks():
+    with pytest.raises(ValueError, match="grad_fn returned shape"):
+        gradient_descent(lambda x: np.zeros(3), [1.0, 2.0], lr=0.1, steps=1)
+    with pytest.raises(ValueError, match="steps"):
+        gradient_descent(lambda x: x, [1.0], lr=0.1, steps=0)
+    with pytest.raises(ValueError, match="lr"):
+        gradient_descent(lambda x: x, [1.0], lr=-0.1, steps=1)
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        gradient_descent(lambda x: x, [1.0], lr=0.1, steps=1, optimizer="newton")
+
+
+def test_gradient_descent_reports_divergence_without_warnings():
+    # |1 - lr * 2| = 2 per step: the iterate doubles until it overflows (bug: inf/nan
+    # trajectories and RuntimeWarnings instead of a clear error).
+    with pytest.raises(DivergenceError, match="diverged at step 1024 of 2000 with lr=1.5"):
+        gradient_descent(lambda x: 2 * x, [1.0], lr=1.5, steps=2000)
+    # A large but finite excursion is a legitimate trajectory.
+    path = gradient_descent(lambda x: 2 * x, [1.0], lr=1.5, steps=10)
+    np.testing.assert_array_equal(path[:, 0], (-2.0) ** np.arange(11))
+
+
+def test_gradient_descent_schedule_sets_the_rate_before_each_step():
+    # f = x^2: x_{k+1} = (1 - 2 lr_k) x_k with lr_k = schedule(k), k from 0
+    rates = [0.1, 0.2, 0.05, 0.3]
+    path = gradient_descent(lambda x: 2 * x, [1.0], lr=9.0, steps=4, schedule=rates.__getitem__)
+    expected = np.cumprod([1.0] + [1 - 2 * r for r in rates])
+    np.testing.assert_allclose(path[:, 0], expected, rtol=1e-14)
+    # A per-epoch Schedule over epochs of 3 steps equals setting the rate by hand each epoch.
+    schedule = step_decay(0.3, step_size=1, gamma=0.5)
+
+    def grad(x):
+        return np.array([2 * x[0], 0.2 * x[1]])
+
+    path = gradient_descent(grad, [1.0, 1.0], lr=0.3, steps=9, optimizer="momentum",
+                            schedule=lambda k: schedule(k // 3))
+    w, g = np.array([1.0, 1.0]), np.zeros(2)
+    opt = Momentum([("x", w, g)], lr=0.3)
+    for epoch in range(3):
+        opt.lr = schedule(epoch)
+        for k in range(3):
+            g[...] = grad(w)
+            opt.step()
+            np.testing.assert_array_equal(path[3 * epoch + k + 1], w)
+    # schedule=None and a constant schedule give the same path, bit for bit.
+    a = gradient_descent(grad, [1.0, -1.0], lr=0.4, steps=20, optimizer="adam")
+    b = gradient_descent(grad, [1.0, -1.0], lr=0.4, steps=20, optimizer="adam",
+                         schedule=lambda k: 0.4)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_gradient_descent_with_a_stochastic_gradient_and_packed_runs():
+    """Noise drawn inside grad_fn from a seeded generator: reproducible, one run per row."""
+
+    def noisy(seed):
+        noise = np.random.default_rng(seed)
+        return lambda x: 2 * x.reshape(5, 2) + noise.standard_normal((5, 2))
+
+    a = gradient_descent(noisy(0), np.ones(10), lr=0.1, steps=30)
+    b = gradient_descent(noisy(0), np.ones(10), lr=0.1, steps=30)
+    np.testing.assert_array_equal(a, b)
+    assert a.shape == (31, 10) and not np.array_equal(a[-1, :2], a[-1, 2:4])
+
+
+def test_gradient_descent_schedule_checks():
+    with pytest.raises(ValueError, match="schedule must be a callable step -> lr or None"):
+        gradient_descent(lambda x: x, [1.0], lr=0.1, steps=1, schedule=0.1)
+    with pytest.raises(ValueError, match=r"lr must lie in \(0, inf\], got 0.0"):
+        gradient_descent(lambda x: x, [1.0], lr=0.1, steps=3, schedule=lambda k: 0.1 * (1 - k))
+    with pytest.raises(DivergenceError, match="diverged at step 1024 of 2000 with lr=1.5"):
+        gradient_descent(lambda x: 2 * x, [1.0], lr=0.1, steps=2000, schedule=lambda k: 1.5)
+
+
+# ------------------------------------------------------------- steps_to_reach
+
+
+def test_steps_to_reach_first_and_stay():
+    # distances 2, 0.1, 0.5, 0.05, 0.01 to the target (3, 0)
+    path = np.array([[5.0, 0.0], [3.0, 0.1], [2.5, 0.0], [3.0, -0.05], [3.01, 0.0]])
+    target = [3.0, 0.0]
+    assert steps_to_reach(path, target, tol=0.2) == 1
+    assert steps_to_reach(path, target, tol=0.2, stay=True) == 3
+    assert steps_to_reach(path, target, tol=1.0, stay=True) == 1
+    assert steps_to_reach(path, target, tol=3.0) == steps_to_reach(path, target, 3.0, True) == 0
+    assert steps_to_reach(path, target, tol=0.01) == 4  # the distance equals tol: within
+    assert steps_to_reach(path, target, tol=0.001) is None
+    assert steps_to_reach(path[:3], target, tol=0.2, stay=True) is None  # last point outside
+    assert steps_to_reach(path[:1], target, tol=3.0, stay=True) == 0
+    assert isinstance(steps_to_reach(path, target, tol=0.2), int)
+
+
+def test_steps_to_reach_on_momentum_which_overshoots():
+    # The heavy ball on f = x^2 / 2 swings through the minimum: it is near 0 early,
+    # leaves again, and stays only later; plain descent never overshoots here.
+    mom = gradient_descent(lambda x: x, [1.0], lr=0.5, steps=200, optimizer="momentum",
+                           momentum=0.9)
+    first, stay = steps_to_reach(mom, [0.0], 0.05), steps_to_reach(mom, [0.0], 0.05, stay=True)
+    assert first < stay
+    distance = np.abs(mom[:, 0])
+    assert distance[first] <= 0.05 < distance[first - 1]
+    assert np.all(distance[stay:] <= 0.05) and distance[stay - 1] > 0.05
+    assert np.any(distance[first:stay] > 0.05)
+    gd = gradient_descent(lambda x: x, [1.0], lr=0.5, steps=200)
+    assert steps_to_reach(gd, [0.0], 0.05) == steps_to_reach(gd, [0.0], 0.05, stay=True) == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (([1.0, 2.0], [0.0]), r"path must have shape \(K \+ 1, dim\)"),
+        ((np.zeros((0, 2)), [0.0, 0.0]), "path must have shape"),
+        ((np.zeros((3, 2)), [0.0]), r"target must have shape \(2,\)"),
+        ((np.zeros((3, 2)), [0.0, 0.0], 0.0), "tol"),
+        ((np.zeros((3, 2)), [0.0, 0.0], 1e-3, "yes"), "stay must be True or False"),
+        (([[np.nan, 0.0]], [0.0, 0.0]), "path contains 1 non-finite"),
+    ],
+)
+def test_steps_to_reach_checks(args, match):
+    with pytest.raises(ValueError, match=match):
+        steps_to_reach(*args)
