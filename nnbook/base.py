@@ -137,7 +137,7 @@ class DivergenceError(FloatingPointError):
     """Raised when training diverges: the loss or the parameters are no longer finite.
 
     :func:`nnbook.train.fit` raises it, and so does
-    :func:`nnbook.optim.gradient_descent`, whose steps are epochs of full-batch
+    :func:`nnbook.surfaces.gradient_descent`, whose steps are epochs of full-batch
     descent (so ``epoch`` counts its steps).
 
     A ``FloatingPointError``, so ``except FloatingPointError`` catches it.

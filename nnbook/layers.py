@@ -1,18 +1,12 @@
-r"""Layers with parameters (带参数的层): the dense layer and batch normalization.
+r"""Layers with parameters (带参数的层): :class:`Dense` and :class:`BatchNorm1d`.
 
-A network is a chain of layers. Each layer turns a batch ``x`` of shape
-``(n, fan_in)`` into a batch of shape ``(n, fan_out)`` in ``forward`` and, in
-``backward``, turns :math:`\partial L / \partial y` (the gradient of the loss
-with respect to its output) into :math:`\partial L / \partial x`, storing the
-gradients of its own parameters in ``grads`` on the way. This module holds the
-two layers that have parameters, :class:`Dense` (全连接层) and
-:class:`BatchNorm1d` (批归一化); the parameter-free layers live with their
-maths (:mod:`nnbook.activations`, :class:`nnbook.regularization.Dropout`) and
-are re-exported here, so that ``from nnbook.layers import Dense, ReLU`` works.
-
-Parameter gradients are written *in place* into arrays allocated once when
-the layer is built, so an optimizer can hold references to them; ``backward``
-overwrites them (it does not accumulate).
+Each layer maps a batch of shape ``(n, fan_in)`` to ``(n, fan_out)`` in
+``forward``; ``backward`` takes :math:`G = \partial L / \partial Z` (the
+gradient at its output), writes the gradients of its parameters into
+``grads`` and returns :math:`\partial L / \partial X`. The gradients are
+written *in place* into arrays made once (an optimizer holds them) and are
+overwritten by the next ``backward``. The parameter-free layers are
+re-exported here, so ``from nnbook.layers import Dense, ReLU`` works.
 """
 
 from __future__ import annotations
@@ -67,47 +61,39 @@ def _check_grad(layer: Layer, grad_output, shape: tuple | None) -> np.ndarray:
 
 
 class Dense(Layer):
-    r"""Fully connected (dense) layer: an affine map of every input to every output.
+    r"""Fully connected layer (全连接层): every input feature drives every output.
 
     .. math::
 
-        Y = X W + b, \qquad
-        \frac{\partial L}{\partial W} = X^\top \frac{\partial L}{\partial Y}, \qquad
-        \frac{\partial L}{\partial b} = \sum_{i=1}^{n} \frac{\partial L}{\partial Y_{i:}},
-        \qquad
-        \frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} W^\top
+        Z = X W + b, \qquad
+        \frac{\partial L}{\partial W} = X^\top G, \qquad
+        \frac{\partial L}{\partial b} = \sum_{i=1}^{n} G_{i:}, \qquad
+        \frac{\partial L}{\partial X} = G W^\top
+
+    with :math:`G = \partial L / \partial Z`. Shapes: ``X`` (n, fan_in),
+    ``W`` (fan_in, fan_out), ``b`` (fan_out,), ``Z`` and ``G`` (n, fan_out).
 
     Parameters
     ----------
     fan_in, fan_out : int, >= 1
-        Number of input and output features.
     init : str or callable
-        Weight initializer, by name or as a function (see
-        :func:`nnbook.init.get_initializer`). The bias starts at zero.
+        Weight initializer (see :func:`nnbook.init.get_initializer`); ``b`` starts at 0.
     rng : numpy.random.Generator, int or None
-        Random numbers for the initializer.
     dtype : float32 or float64
-        Dtype of the parameters, gradients and outputs; inputs of another
-        dtype are cast to it.
+        Of parameters, gradients and outputs; inputs are cast to it.
 
-    Attributes
-    ----------
-    params : dict
-        ``"W"`` of shape ``(fan_in, fan_out)`` and ``"b"`` of shape ``(fan_out,)``.
-    grads : dict
-        Same keys and shapes, overwritten in place by :meth:`backward`.
+    Raises
+    ------
+    ValueError
+        For an input that is not (n, fan_in), or a ``G`` that is not (n, fan_out).
 
     Examples
     --------
     >>> layer = Dense(3, 2, rng=0)
-    >>> layer
-    Dense(3 -> 2)
-    >>> y = layer.forward(np.ones((4, 3)))
-    >>> y.shape
-    (4, 2)
-    >>> dx = layer.backward(np.ones((4, 2)))
-    >>> dx.shape, layer.grads["W"].shape, layer.grads["b"]
-    ((4, 3), (3, 2), array([4., 4.]))
+    >>> Z = layer.forward(np.ones((4, 3)))
+    >>> dX = layer.backward(np.ones((4, 2)))
+    >>> layer, Z.shape, dX.shape, layer.grads["W"].shape, layer.grads["b"]
+    (Dense(3 -> 2), (4, 2), (4, 3), (3, 2), array([4., 4.]))
     """
 
     _caches = ("_x",)
@@ -123,66 +109,54 @@ class Dense(Layer):
                 f"init returned an array of shape {np.shape(weights)}; "
                 f"expected ({self.fan_in}, {self.fan_out})"
             )
-        # np.array copies: the layer owns contiguous parameter arrays.
         self.params = {
-            "W": np.array(weights, dtype=self.dtype, order="C"),
+            "W": np.array(weights, dtype=self.dtype, order="C"),  # a copy of its own
             "b": np.zeros(self.fan_out, dtype=self.dtype),
         }
         self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
         self._x: np.ndarray | None = None
 
-    def forward(self, x) -> np.ndarray:
-        """``x @ W + b`` for ``x`` of shape ``(n, fan_in)``; returns shape ``(n, fan_out)``."""
-        x = _check_input(self, x, self.fan_in)
-        self._x = x
-        y = x @ self.params["W"]
-        y += self.params["b"]
-        return y
+    def forward(self, X) -> np.ndarray:
+        """``Z = X W + b``, shape (n, fan_out); caches ``X`` for backward."""
+        X = _check_input(self, X, self.fan_in)
+        self._x = X
+        Z = X @ self.params["W"]
+        Z += self.params["b"]
+        return Z
 
-    def backward(self, grad_output, need_input_grad: bool = True) -> np.ndarray | None:
-        """Fill ``grads["W"]``, ``grads["b"]``; return dL/dx (None if not ``need_input_grad``).
+    def backward(self, G, need_input_grad: bool = True) -> np.ndarray | None:
+        """Write ``dW = X^T G`` and ``db = sum G`` into ``grads``; return ``dX = G W^T``.
 
-        ``need_input_grad=False`` skips the product ``grad_output @ W.T``, which
-        nobody needs for the first layer of a network (the data is not trained).
+        ``need_input_grad=False`` returns None and skips ``G W^T`` (a third of
+        the layer's arithmetic), which nobody needs below a network's first layer.
         """
-        x = self._x
-        grad_output = _check_grad(
-            self, grad_output, None if x is None else (x.shape[0], self.fan_out)
-        )
-        np.matmul(x.T, grad_output, out=self.grads["W"])
-        np.add.reduce(grad_output, axis=0, out=self.grads["b"])
+        X = self._x
+        G = _check_grad(self, G, None if X is None else (X.shape[0], self.fan_out))
+        np.matmul(X.T, G, out=self.grads["W"])  # dW = X^T G (in place: see the module doc)
+        G.sum(axis=0, out=self.grads["b"])  # db = sum of G over the samples
         if not need_input_grad:
             return None
-        return grad_output @ self.params["W"].T
+        return G @ self.params["W"].T  # dX = G W^T
 
     def __repr__(self) -> str:
         return f"Dense({self.fan_in} -> {self.fan_out})"
 
 
 class BatchNorm1d(Layer):
-    r"""Batch normalization (批归一化) over the samples of a batch, feature by feature.
+    r"""Batch normalization (批归一化): standardize each feature over the batch, scale, shift.
 
-    In training mode each feature :math:`j` is standardized with the mean and
-    the (biased) variance of the current batch, then scaled and shifted:
+    In training mode, with the batch mean and (biased) variance of feature :math:`j`:
 
     .. math::
 
-        \mu_j = \frac1n \sum_i x_{ij}, \qquad
-        \sigma_j^2 = \frac1n \sum_i (x_{ij} - \mu_j)^2, \qquad
         \hat x_{ij} = \frac{x_{ij} - \mu_j}{\sqrt{\sigma_j^2 + \varepsilon}}, \qquad
-        y_{ij} = \gamma_j \hat x_{ij} + \beta_j
-
-    and running estimates are updated as exponential moving averages, with
-    the *unbiased* variance :math:`s_j^2 = \frac{n}{n-1}\sigma_j^2` as in PyTorch:
-
-    .. math::
-
+        y_{ij} = \gamma_j \hat x_{ij} + \beta_j, \qquad
         \bar\mu_j \leftarrow m\,\bar\mu_j + (1 - m)\,\mu_j, \qquad
-        \bar\sigma_j^2 \leftarrow m\,\bar\sigma_j^2 + (1 - m)\, s_j^2
+        \bar\sigma_j^2 \leftarrow m\,\bar\sigma_j^2 + (1 - m)\,\tfrac{n}{n-1}\sigma_j^2
 
-    In evaluation mode the running estimates replace the batch statistics. The
-    backward pass in training mode accounts for the batch statistics depending
-    on every sample:
+    (running estimates with the unbiased variance, as in PyTorch); in
+    evaluation mode :math:`\bar\mu, \bar\sigma^2` replace :math:`\mu, \sigma^2`.
+    Backward, with :math:`g = \partial L / \partial y`:
 
     .. math::
 
@@ -192,32 +166,34 @@ class BatchNorm1d(Layer):
         \Big(n g_{ij} - \frac{\partial L}{\partial \beta_j}
              - \hat x_{ij} \frac{\partial L}{\partial \gamma_j}\Big)
 
-    with :math:`g = \partial L / \partial y`.
+    (in evaluation mode the statistics are constants: :math:`\gamma_j g_{ij} /
+    \sqrt{\bar\sigma_j^2 + \varepsilon}`). Shapes: ``x`` and ``y`` (n, num_features).
 
     Parameters
     ----------
     num_features : int, >= 1
-        Width of the input (and output).
     momentum : float in [0, 1]
-        Weight :math:`m` of the past in the running estimates, as in
-        :class:`~nnbook.optim.Momentum` (and Keras); PyTorch's ``momentum`` is
-        :math:`1 - m`, the weight of the current batch.
+        Weight :math:`m` of the past, as in :class:`~nnbook.optim.Momentum`
+        (PyTorch's ``momentum`` is :math:`1 - m`).
     eps : float, > 0
-        :math:`\varepsilon`, added to the variance.
     dtype : float32 or float64
 
     Attributes
     ----------
     params : dict
         ``"gamma"`` (ones) and ``"beta"`` (zeros), shape ``(num_features,)``.
-    running_mean, running_var : numpy.ndarray, shape ``(num_features,)``
+    running_mean, running_var : numpy.ndarray
         Start at zeros and ones.
+
+    Raises
+    ------
+    ValueError
+        For a wrongly shaped input, or a batch of one sample in training mode.
 
     Examples
     --------
     >>> bn = BatchNorm1d(2)
-    >>> y = bn.forward(np.array([[1.0, 10.0], [3.0, 30.0]]))
-    >>> np.round(y, 3)
+    >>> np.round(bn.forward(np.array([[1.0, 10.0], [3.0, 30.0]])), 3)
     array([[-1., -1.],
            [ 1.,  1.]])
     >>> bn.running_mean, bn.running_var  # 0.9 * 0 + 0.1 * mean, 0.9 * 1 + 0.1 * s^2
@@ -273,8 +249,8 @@ class BatchNorm1d(Layer):
         g = _check_grad(self, grad_output, None if cache is None else cache[0].shape)
         x_hat, inv_std, batch_stats = cache
         dbeta, dgamma = self.grads["beta"], self.grads["gamma"]
-        np.add.reduce(g, axis=0, out=dbeta)
-        np.add.reduce(g * x_hat, axis=0, out=dgamma)
+        g.sum(axis=0, out=dbeta)
+        (g * x_hat).sum(axis=0, out=dgamma)
         if not need_input_grad:
             return None
         scale = self.params["gamma"] * inv_std

@@ -30,7 +30,6 @@ before their logarithm is taken.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -172,42 +171,23 @@ def _check_beta(beta) -> float:
 # --------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=16)
-def _row_starts(n: int, k: int) -> np.ndarray:
-    """Flat index ``i * k`` of the first entry of each row of a C-ordered (n, k) array.
-
-    Read-only and cached: a training loop asks for the same batch shape at every step.
-    """
-    starts = np.arange(0, n * k, k)
-    starts.flags.writeable = False
-    return starts
-
-
 def _cross_entropy_kernel(logits, target, want_grad=True):
-    n, k = logits.shape
-    labels = target.ndim == 1  # else class probabilities of shape (n, k)
+    # L = mean_i (log sum_j e^{z_ij - m_i} - (z_{i y_i} - m_i)), m_i = max_j z_ij
+    n = logits.shape[0]
     p = logits - logits.max(axis=1, keepdims=True)  # shifted logits: max 0 per row
-    # The true-class (or target-weighted) shifted logit, taken before p is overwritten.
-    if labels:
-        # Entry (i, y_i) of p is entry i k + y_i of p.reshape(-1), a view when p is
-        # C-ordered (as logits from a layer are): a flat gather is cheaper than
-        # indexing by rows and columns. The labels lie in [0, k) (validated).
-        if p.flags.c_contiguous:
-            p_at, true_class = p.reshape(-1), np.add(_row_starts(n, k), target, dtype=np.intp)
-        else:
-            p_at, true_class = p, (np.arange(n), target)
-        picked = p_at[true_class].sum()
-    else:
+    rows = np.arange(n)
+    if target.ndim == 1:  # integer labels
+        picked = p[rows, target].sum()
+    else:  # class probabilities, shape (n, k)
         picked = np.vdot(target, p)
     np.exp(p, out=p)
     s = p.sum(axis=1, keepdims=True)  # in [1, k]: the log cannot overflow nor hit 0
-    # -sum_i log softmax(z_i)[y_i] = sum_i (log s_i - shifted_{i, y_i})
     loss = (float(np.log(s).sum()) - float(picked)) / n
     if not want_grad:
         return loss, None
-    p /= s  # softmax, in place
-    if labels:
-        p_at[true_class] -= 1  # p_at is p or a view of it
+    p /= s  # softmax S(z)
+    if target.ndim == 1:
+        p[rows, target] -= 1  # S(z) - Y, Y one-hot
     else:
         p -= target
     p *= 1.0 / n
@@ -697,6 +677,22 @@ class Loss:
     labels: str | None = None
     _check: Callable | None = field(default=None, repr=False, compare=False)
     _kernel: Callable | None = field(default=None, repr=False, compare=False)
+
+    def check(self, prediction, target) -> tuple[np.ndarray, np.ndarray]:
+        """Validate ``prediction`` and ``target`` for this loss, without computing it.
+
+        Returns them as the loss computes with them (float arrays; labels as
+        integers). Raises ``ValueError`` as :attr:`value` would.
+
+        >>> get_loss("cross_entropy").check([[0.0, 1.0]], [2])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: target holds class labels in [2, 2]; expected labels in [0, 2) ...
+        """
+        if self._check is None:  # a custom loss: its value function checks
+            self.value(prediction, target)
+            return prediction, target
+        return self._check(prediction, target)
 
     def value_and_grad(self, prediction, target, check=True) -> tuple[float, np.ndarray]:
         r"""The loss and its gradient in one pass.

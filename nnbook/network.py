@@ -66,23 +66,21 @@ class Sequential(Layer):
         last such layer before it produces (parameter-free layers keep the
         width). All parameters share one dtype.
 
+    Raises
+    ------
+    ValueError
+        For an empty list, a non-layer, a layer given twice, widths that do
+        not chain, or parameters of different dtypes.
+
     Notes
     -----
     When every layer with parameters is a ``Dense`` or a ``BatchNorm1d``,
-    the model stores all parameters in one contiguous vector and all
-    gradients in another (each ``layer.params[name]`` becomes a view into
-    it), as PyTorch's ``flatten_parameters`` does, so that an optimizer
-    updates every parameter with one NumPy call per operation. This packing
-    happens once, here, when the model is built: the arrays the layers held
-    before are retired (made read-only), so an optimizer built on them
-    beforehand raises instead of updating stale copies. Slices
-    (``model[:2]``) and models built from layers that already belong to a
-    model share those layers and never pack them again. Change parameters in
-    place (``layer.params["W"][...] = w``), never by rebinding the entry.
-
-    :meth:`backward` does not compute the gradient with respect to the input
-    ``X`` unless asked: nobody trains the data, and for an MNIST-sized
-    network that product is a third of the work.
+    the model moves all parameters into one contiguous vector and all
+    gradients into another, once, when it is built (each ``params[name]``
+    becomes a view; the arrays held before are made read-only, so an
+    optimizer built on them raises). Slices (``model[:2]``) share the layers
+    and never pack again. Change a parameter in place
+    (``layer.params["W"][...] = w``), never by rebinding it.
 
     Examples
     --------
@@ -134,8 +132,6 @@ class Sequential(Layer):
         self.training = all(layer.training for layer in layers)
         trainable = [i for i, layer in enumerate(layers) if layer.num_parameters()]
         self._first = trainable[0] if trainable else len(layers)
-        # Backward order: the layers after the first trainable one, last to first.
-        self._backward_layers = layers[self._first + 1 :][::-1]
         self._flat = self._pack()
         for layer in layers:
             layer._in_model = True  # no later model may pack it again
@@ -175,36 +171,27 @@ class Sequential(Layer):
     __call__ = forward
 
     def backward(self, grad_output, need_input_grad: bool = True) -> np.ndarray | None:
-        r"""Backpropagate :math:`\partial L/\partial \hat y`, filling every layer's ``grads``.
+        r"""Backpropagate :math:`\partial L/\partial \hat y` through the layers, last to first.
 
-        Parameters
-        ----------
-        grad_output : numpy.ndarray, shape of the last output
-        need_input_grad : bool
-            Return :math:`\partial L / \partial X`, as every layer's backward
-            does (default). With False, the first layer with parameters skips
-            that product and the parameter-free layers before it are not
-            visited at all: nobody trains the data, and :func:`nnbook.train.fit`
-            saves that work.
-
-        Returns
-        -------
-        numpy.ndarray or None
-            :math:`\partial L / \partial X` if ``need_input_grad``, else None.
+        Each layer fills its ``grads`` and hands :math:`\partial L/\partial h_{l-1}`
+        to the layer before it; returns :math:`\partial L/\partial X`. With
+        ``need_input_grad=False`` it returns None and stops at the first layer
+        with parameters, which skips its own :math:`\partial L/\partial X`
+        (nobody trains the data; :func:`nnbook.train.fit` does this).
         """
         g = grad_output
         if need_input_grad:
             for layer in reversed(self.layers):
                 g = layer.backward(g)
             return g
-        for layer in self._backward_layers:
+        first = self._first  # index of the first layer with parameters
+        for layer in reversed(self.layers[first + 1 :]):
             g = layer.backward(g)
-        if self._first < len(self.layers):
-            first = self.layers[self._first]
-            if isinstance(first, (*_PACKABLE, Sequential)):
-                first.backward(g, need_input_grad=False)
-            else:
-                first.backward(g)
+        if first < len(self.layers):
+            if isinstance(self.layers[first], (*_PACKABLE, Sequential)):
+                self.layers[first].backward(g, need_input_grad=False)
+            else:  # a layer of another kind computes dL/dx anyway
+                self.layers[first].backward(g)
         return None
 
     def predict(self, x) -> np.ndarray:
@@ -250,6 +237,8 @@ class Sequential(Layer):
 
     def _pack(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Move every parameter and gradient into two flat vectors, once; see Notes."""
+        # Speed: an optimizer then updates all parameters with one NumPy call per
+        # operation instead of one per array (W1 of make bench: 18% faster, W2 1%).
         entries = [(layer, key) for layer in self.layers for key in layer.params]
         if any(isinstance(layer, Sequential) for layer in self.layers):
             return None  # a nested model keeps the storage it packed itself

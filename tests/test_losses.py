@@ -595,3 +595,19 @@ def test_smooth_l1_beta_must_be_positive(beta):
     for fn in (smooth_l1, smooth_l1_grad):
         with pytest.raises(ValueError, match="beta"):
             fn([1.0], [0.0], beta)
+
+
+def test_loss_check_validates_without_computing():
+    from nnbook.losses import LOSSES, Loss
+
+    ce = LOSSES["cross_entropy"]
+    prediction, target = ce.check([[0.0, 1.0], [2.0, 0.5]], [1, 0])
+    assert prediction.dtype == np.float64 and target.dtype.kind == "i"
+    with pytest.raises(ValueError, match="expected labels in"):
+        ce.check([[0.0, 1.0]], [2])
+    with pytest.raises(ValueError):
+        LOSSES["mse"].check([[1.0, 2.0]], [[1.0]])
+    calls = []
+    custom = Loss("mine", lambda p, t: calls.append(1) or 0.0, lambda p, t: p)
+    custom.check(np.zeros(2), np.zeros(2))  # a custom loss checks through its value
+    assert calls == [1]
