@@ -1,16 +1,8 @@
-r"""Gradient checking by central finite differences.
+"""Gradient checking by central finite differences.
 
-Every analytic gradient in nnbook is checked against
-
-.. math::
-
-    \frac{\partial f}{\partial x_i} \approx
-    \frac{f(x + \varepsilon e_i) - f(x - \varepsilon e_i)}{2\varepsilon},
-
-whose error is :math:`O(\varepsilon^2)`, by the package's tests and by the
-chapters. :func:`as_function_of` turns a model's loss, which reads its
-parameters from arrays the model owns, into a function of one of those arrays
-that :func:`numerical_gradient` can differentiate.
+The package's tests and the chapters check every analytic gradient against
+:func:`numerical_gradient`; :func:`as_function_of` turns a model's loss, which
+reads parameter arrays the model owns, into a function of one of those arrays.
 """
 
 from __future__ import annotations
@@ -23,7 +15,7 @@ from ._validation import FLOAT_DTYPES, as_float_array, check_scalar, describe
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -> np.ndarray:
-    r"""Central-difference gradient of a scalar function.
+    r"""Central-difference gradient of a scalar function (error :math:`O(\varepsilon^2)`).
 
     .. math::
 
@@ -34,8 +26,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -
     f : callable
         Takes an array shaped like ``x`` and returns a scalar.
     x : array_like, any shape
-        The point. It is copied to float64; ``f`` sees a perturbed copy, so
-        ``x`` itself is never modified.
+        The point; ``f`` sees a perturbed float64 copy (``x`` is never modified).
     eps : float, > 0
         The step :math:`\varepsilon`.
 
@@ -43,11 +34,14 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -
     -------
     numpy.ndarray, float64, shape ``x.shape``
 
+    Raises
+    ------
+    ValueError
+        For ``eps <= 0`` or non-finite ``x``.
+
     Examples
     --------
-    >>> import numpy as np
-    >>> g = numerical_gradient(lambda v: np.sum(v ** 2), np.array([1.0, -2.0]))
-    >>> np.round(g, 6)
+    >>> np.round(numerical_gradient(lambda v: np.sum(v ** 2), np.array([1.0, -2.0])), 6)
     array([ 2., -4.])
     """
     eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
@@ -68,6 +62,8 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -
 def relative_error(a, b, floor: float = 1e-8) -> float:
     r"""Maximum elementwise relative error :math:`\max_i |a_i-b_i| / \max(|a_i|+|b_i|, floor)`.
 
+    Raises ``ValueError`` if the shapes differ.
+
     Examples
     --------
     >>> relative_error([1.0, 2.0], [1.0, 2.0])
@@ -85,24 +81,33 @@ def relative_error(a, b, floor: float = 1e-8) -> float:
 def gradient_error(f: Callable[[np.ndarray], float], grad, x, eps: float = 1e-6) -> float:
     r"""Maximum relative error between an analytic gradient and the numerical one.
 
+    .. math::
+
+        \max_i \frac{|g_i - \hat g_i|}{\max(|g_i| + |\hat g_i|,\ 10^{-8})},
+        \qquad \hat g = \text{numerical\_gradient}(f, x)
+
+    Below about 1e-6 in float64 means the analytic gradient is right.
+
     Parameters
     ----------
     f : callable
         Scalar function of an array shaped like ``x``.
     grad : array_like or callable
-        The analytic gradient at ``x``, or a function returning it.
+        The analytic gradient :math:`g` at ``x``, or a function returning it.
     x : array_like
-        The point.
+    eps : float, > 0
 
     Returns
     -------
     float
-        :math:`\max_i |g_i - \hat g_i| / \max(|g_i| + |\hat g_i|, 10^{-8})`;
-        below about 1e-6 in float64 means the analytic gradient is right.
+
+    Raises
+    ------
+    ValueError
+        As :func:`numerical_gradient`, or if ``grad`` and ``x`` differ in shape.
 
     Examples
     --------
-    >>> import numpy as np
     >>> x = np.array([0.5, -1.5, 2.0])
     >>> gradient_error(lambda v: np.sum(np.sin(v)), np.cos(x), x) < 1e-8
     True
@@ -116,45 +121,38 @@ def as_function_of(
 ) -> Callable[[np.ndarray], float]:
     r"""A scalar computation as a function of the values of one array it reads.
 
-    Returns the function
-
     .. math::
 
-        f(v) = \text{compute}()\,\big|_{\,\text{param} \,\leftarrow\, v},
+        f(v) = \text{compute}()\,\big|_{\,\text{param} \,\leftarrow\, v}
 
-    that is, ``f(v)`` writes ``v`` into ``param`` in place, evaluates
-    ``compute()``, restores the values ``param`` had before the call (also when
-    ``compute`` raises) and returns the result as a float. A model computes its
-    loss from arrays it owns (``layer.params["W"]``, or the flat vector of
-    ``Sequential.flat_parameters()``), not from an argument; wrapped this way,
-    the loss becomes a function of one parameter array, which is what
-    :func:`numerical_gradient` and :func:`gradient_error` differentiate.
+    ``f(v)`` writes ``v`` into ``param``, evaluates ``compute()`` and restores
+    ``param`` (also when ``compute`` raises).
 
     Parameters
     ----------
     compute : callable
         Takes no argument and returns a scalar, e.g.
         ``lambda: loss.value(model.forward(X), y)``.
-    param : numpy.ndarray, float32 or float64, any shape, writable
-        The array ``compute`` reads; changed only during a call of ``f``.
+    param : numpy.ndarray, float32 or float64, writable
+        The array ``compute`` reads.
 
     Returns
     -------
     callable
-        ``f(v) -> float`` for finite ``v`` of shape ``param.shape``; any other
-        shape, or a nan or inf, raises ``ValueError``.
+        ``f(v) -> float`` for finite ``v`` of shape ``param.shape``.
+
+    Raises
+    ------
+    ValueError
+        For a non-callable ``compute`` or a ``param`` that is not a writable float
+        array; ``f`` raises for another shape or non-finite values.
 
     Examples
     --------
-    >>> import numpy as np
     >>> w = np.array([1.0, 2.0])
     >>> f = as_function_of(lambda: float(np.sum(w ** 2)), w)
-    >>> f(np.array([3.0, 4.0]))
-    25.0
-    >>> w  # restored after the call
-    array([1., 2.])
-    >>> np.round(numerical_gradient(f, w), 6)  # the gradient of sum(w^2) is 2w
-    array([2., 4.])
+    >>> f(np.array([3.0, 4.0])), w
+    (25.0, array([1., 2.]))
     """
     if not callable(compute):
         raise ValueError(f"compute must be a callable taking no argument, got {describe(compute)}")

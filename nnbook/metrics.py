@@ -1,16 +1,9 @@
-r"""Classification metrics: how often, and how, a classifier is right.
+"""Classification metrics: how often, and how, a classifier is right.
 
 Every metric takes ``(prediction, target)``, in that order, like every loss.
-A classifier's prediction comes in several forms, which :func:`predicted_labels`
-turns into class labels:
-
-* class labels, integers of shape ``(n,)``;
-* one score per class (logits or probabilities), shape ``(n, K)``, ``K >= 2``:
-  :math:`\hat y_i = \arg\max_k s_{ik}`;
-* one output per sample, shape ``(n,)`` or ``(n, 1)``: a logit (class 1 when
-  above 0) or a probability (class 1 when above 0.5). Nothing in the numbers
-  says which, so the caller says it: ``output="logits"`` or
-  ``output="probabilities"``.
+The prediction may be labels, one score per class, or one output per sample
+(logit or probability, which the caller states with ``output=``);
+:func:`predicted_labels` turns each into class labels.
 """
 
 from __future__ import annotations
@@ -43,10 +36,8 @@ def predicted_labels(prediction, output: str | None = None) -> np.ndarray:
     Parameters
     ----------
     prediction : array_like of shape (n,), (n, 1) or (n, K)
-        Integer labels, one output per sample, or one score per class.
     output : {"logits", "probabilities"}, optional
-        What one float output per sample is; required for such a prediction
-        (a logit of 0.3 and a probability of 0.3 mean different classes).
+        Required for one float output per sample: nothing in the numbers says which.
 
     Returns
     -------
@@ -60,8 +51,6 @@ def predicted_labels(prediction, output: str | None = None) -> np.ndarray:
 
     Examples
     --------
-    >>> predicted_labels([[0.1, 2.0, -1.0], [3.0, 0.0, 0.5]]).tolist()
-    [1, 0]
     >>> z = [[0.3], [0.7], [-0.1]]
     >>> predicted_labels(z, output="logits").tolist()
     [1, 1, 0]
@@ -119,29 +108,27 @@ def accuracy(prediction, target, output: str | None = None) -> float:
 
         \mathrm{accuracy} = \frac1n \sum_{i=1}^n [\,\hat y_i = y_i\,]
 
-    where :math:`\hat y` is ``prediction`` turned into labels by
-    :func:`predicted_labels`.
-
     Parameters
     ----------
     prediction : array_like of shape (n,), (n, 1) or (n, K)
-        Predicted labels, one output per sample, or one score per class.
+        Turned into labels :math:`\hat y` by :func:`predicted_labels`.
     target : array_like of shape (n,)
         True class labels, integers >= 0.
     output : {"logits", "probabilities"}, optional
-        For one float output per sample: what it is (see :func:`predicted_labels`).
+        As in :func:`predicted_labels`.
 
     Returns
     -------
-    float
-        In [0, 1].
+    float in [0, 1]
+
+    Raises
+    ------
+    ValueError
+        As :func:`predicted_labels`, and for invalid, empty or mismatched ``target``.
 
     Examples
     --------
-    >>> accuracy([0, 2, 2, 2], [0, 1, 2, 2])
-    0.75
-    >>> scores = np.array([[2.0, 0.1], [0.3, 0.4], [0.9, 0.8]])
-    >>> accuracy(scores, [0, 1, 1])
+    >>> accuracy([[2.0, 0.1], [0.3, 0.4], [0.9, 0.8]], [0, 1, 1])
     0.6666666666666666
     """
     pred, true = _labels_pair(prediction, target, output)
@@ -151,32 +138,32 @@ def accuracy(prediction, target, output: str | None = None) -> float:
 def confusion_matrix(
     prediction, target, num_classes: int | None = None, output: str | None = None
 ) -> np.ndarray:
-    r"""Count, for every pair of classes, how often class :math:`i` was predicted as :math:`j`.
+    r"""Count how often true class :math:`i` was predicted as :math:`j`.
 
     .. math::
 
         C_{ij} = \sum_{s=1}^n [\,y_s = i\,]\,[\,\hat y_s = j\,],
         \qquad i, j = 0, \dots, K - 1
 
-    Rows are true classes, columns predicted classes: the diagonal counts the
-    correct predictions, :math:`\sum_i C_{ii} / n` is the accuracy, row
-    :math:`i` sums to the number of samples of class :math:`i`.
+    Rows are true classes, columns predicted classes (the diagonal counts the
+    correct predictions).
 
     Parameters
     ----------
-    prediction : array_like of shape (n,), (n, 1) or (n, K)
-        As for :func:`accuracy`.
-    target : array_like of shape (n,)
-        True class labels, integers >= 0.
+    prediction, target, output
+        As in :func:`accuracy`.
     num_classes : int, optional
         :math:`K`; defaults to one more than the largest label seen (and at
         least the number of score columns of ``prediction``).
-    output : {"logits", "probabilities"}, optional
-        For one float output per sample (see :func:`predicted_labels`).
 
     Returns
     -------
     numpy.ndarray of shape (K, K), int64
+
+    Raises
+    ------
+    ValueError
+        As :func:`accuracy`, and for labels ``>= num_classes``.
 
     Examples
     --------

@@ -1,19 +1,14 @@
 r"""Regularization (正则项): L1 and L2 weight penalties, and dropout.
 
-Regularization steers a network towards simpler models, which generalize
-better:
+The penalties are added to the data loss and their gradients to the weight
+gradients; each takes one weight array or a list (or tuple) of them, e.g. the
+weight matrices of every layer (usually not the biases).
 
-- the L1 penalty :math:`\lambda \sum |w|` pushes many weights to exactly 0
-  (sparse weights, 稀疏);
-- the L2 penalty :math:`\frac{\lambda}{2} \sum w^2` keeps weights small, so
-  the function the network computes is smoother (its gradient
-  :math:`\lambda w` is the familiar "weight decay");
-- dropout removes each neuron with probability :math:`p` (commonly 0.5)
-  during training, so the network cannot rely on any single feature.
-
-The penalties are added to the data loss, and their gradients to the weight
-gradients. They take one weight array or a list (or tuple) of them, e.g. the
-weight matrices of every layer; the biases are usually left out.
+=======================  ==============================================================
+:func:`l1_penalty`       :math:`\lambda \sum |w|` (sparse weights, 稀疏)
+:func:`l2_penalty`       :math:`\frac{\lambda}{2} \sum w^2` (gradient :math:`\lambda w`)
+:func:`dropout`          inverted dropout; :class:`Dropout` is the layer
+=======================  ==============================================================
 """
 
 from __future__ import annotations
@@ -50,10 +45,7 @@ def _check_p(p) -> float:
 
 
 def _dropout(x: np.ndarray, p: float, rng, training: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Kernel of :func:`dropout` and :class:`Dropout`: checked ``x`` and ``p`` in, (y, mask) out.
-
-    ``rng`` is only turned into a Generator (and checked) when a mask is drawn.
-    """
+    """Kernel of :func:`dropout` and :class:`Dropout` (``rng`` is used only to draw a mask)."""
     if not training or p == 0.0:
         return x, np.broadcast_to(np.ones(1, dtype=x.dtype), x.shape)
     # Build the mask in the buffer of the uniform draws: u >= p is a Bernoulli(1 - p)
@@ -71,12 +63,10 @@ def l1_penalty(w, lam) -> float:
 
         R(w) = \lambda \sum_{i} |w_i|
 
-    summed over every element of every array.
-
     Parameters
     ----------
     w : array_like or list of array_like
-        Weights, any shapes.
+        Weights, any shapes; the sum runs over every element of every array.
     lam : float, >= 0
         Strength :math:`\lambda`.
 
@@ -84,10 +74,13 @@ def l1_penalty(w, lam) -> float:
     -------
     float
 
+    Raises
+    ------
+    ValueError
+        For ``lam < 0`` or non-finite weights.
+
     Examples
     --------
-    >>> round(l1_penalty(np.array([1.0, -2.0, 3.0]), 0.1), 6)  # 0.1 * (1 + 2 + 3)
-    0.6
     >>> round(l1_penalty([np.ones((2, 2)), np.array([-1.0])], 0.5), 6)  # 0.5 * (4 + 1)
     2.5
     """
@@ -101,20 +94,15 @@ def l1_penalty_grad(w, lam):
 
     .. math::
 
-        \frac{\partial R}{\partial w_i} = \lambda \operatorname{sign}(w_i)
+        \frac{\partial R}{\partial w_i} = \lambda \operatorname{sign}(w_i),
+        \qquad \operatorname{sign}(0) = 0 \text{ (a subgradient)}
 
-    taking :math:`\operatorname{sign}(0) = 0` (a subgradient).
-
-    Parameters
-    ----------
-    w : array_like or list of array_like
-    lam : float, >= 0
+    Parameters and errors as in :func:`l1_penalty`.
 
     Returns
     -------
     numpy.ndarray or list of numpy.ndarray
-        An array shaped like ``w`` (dtype kept) for an array, a list of such
-        arrays for a list or tuple.
+        Shaped like ``w`` (dtype kept); a list for a list or tuple.
 
     Examples
     --------
@@ -134,13 +122,7 @@ def l2_penalty(w, lam) -> float:
 
         R(w) = \frac{\lambda}{2} \sum_{i} w_i^2
 
-    summed over every element of every array; the :math:`1/2` makes the
-    gradient simply :math:`\lambda w`.
-
-    Parameters
-    ----------
-    w : array_like or list of array_like
-    lam : float, >= 0
+    Parameters and errors as in :func:`l1_penalty`.
 
     Returns
     -------
@@ -163,10 +145,7 @@ def l2_penalty_grad(w, lam):
 
         \frac{\partial R}{\partial w_i} = \lambda w_i
 
-    Parameters
-    ----------
-    w : array_like or list of array_like
-    lam : float, >= 0
+    Parameters and errors as in :func:`l1_penalty`.
 
     Returns
     -------
@@ -192,38 +171,33 @@ def dropout(x, p=0.5, rng=None, training=True) -> tuple[np.ndarray, np.ndarray]:
         y = x \odot m, \qquad
         m_i = \frac{b_i}{1 - p}, \qquad b_i \sim \operatorname{Bernoulli}(1 - p)
 
-    Dividing by :math:`1 - p` during training keeps :math:`E[y] = x`, so at
-    evaluation time (``training=False``) dropout is simply the identity.
+    With ``training=False`` (or ``p == 0``) it is the identity.
 
     Parameters
     ----------
     x : array_like, any shape
-        Activations.
     p : float in [0, 1)
         Probability of dropping a unit.
     rng : numpy.random.Generator, int or None
-        Source of randomness; the same int seed gives the same mask.
     training : bool
-        Drop units (True) or pass ``x`` through unchanged (False).
 
     Returns
     -------
     output : numpy.ndarray, shape and dtype of ``x``
-        ``x * mask``; when ``training`` is false or ``p == 0``, ``x`` itself
-        (as a float array, not a copy).
+        ``x * mask``, or ``x`` itself (not a copy) when nothing is dropped.
     mask : numpy.ndarray, shape and dtype of ``x``
-        Entries 0 (dropped) or :math:`1/(1-p)` (kept); all ones (a read-only
-        broadcast view, no memory) when nothing is dropped. Pass it to
-        :func:`dropout_backward`.
+        Entries 0 or :math:`1/(1-p)`; a read-only view of ones when nothing is dropped.
+
+    Raises
+    ------
+    ValueError
+        For ``p`` outside [0, 1) or non-finite ``x``.
 
     Examples
     --------
     >>> out, mask = dropout(np.ones((2, 4)), p=0.5, rng=0)
     >>> sorted(set(mask.ravel().tolist())) == [0.0, 2.0], bool(np.all(out == mask))
     (True, True)
-    >>> out, mask = dropout(np.ones(3), p=0.5, training=False)
-    >>> out, mask
-    (array([1., 1., 1.]), array([1., 1., 1.]))
     """
     x = as_float_array(x, "x")
     return _dropout(x, _check_p(p), rng, training)
@@ -238,14 +212,18 @@ def dropout_backward(grad_output, mask) -> np.ndarray:
 
     Parameters
     ----------
-    grad_output : array_like, shape of the mask
-        :math:`\partial L / \partial y`.
+    grad_output : array_like, shape of ``mask``
     mask : numpy.ndarray
-        The mask returned by :func:`dropout` in the forward pass.
+        The mask returned by :func:`dropout`.
 
     Returns
     -------
     numpy.ndarray, shape of ``mask``
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ.
 
     Examples
     --------
@@ -267,41 +245,33 @@ class Dropout(Layer):
 
     .. math::
 
-        y = x \odot m \quad (\text{training}), \qquad y = x \quad (\text{evaluation}),
-        \qquad m_i \in \Big\{0, \frac{1}{1-p}\Big\}
+        y = x \odot m \quad (\text{training}), \qquad y = x \quad (\text{evaluation})
 
     Parameters
     ----------
     p : float in [0, 1)
         Probability of dropping a unit.
     rng : numpy.random.Generator, int or None
-        Drawn from at every training-mode forward pass (an int seed makes
-        the sequence of masks reproducible).
+        Drawn from at every training-mode forward pass.
 
     Attributes
     ----------
     mask : numpy.ndarray or None
-        The mask of the last forward pass, used by :meth:`backward`.
+        The mask of the last forward pass.
 
     Notes
     -----
-    Like the activation layers, :meth:`forward` sits on the hot path of
-    training and checks only the type of its input, not its values: a nan
-    reaching the layer propagates to its output (and a dropped inf becomes a
-    nan, :math:`0 \cdot \infty`). :func:`dropout` checks its input fully.
+    :meth:`forward` checks only the type of its input, not its values (a nan
+    propagates), like the activation layers; :func:`dropout` checks fully.
 
     Examples
     --------
     >>> layer = Dropout(p=0.5, rng=0)
     >>> y = layer.forward(np.ones((2, 3)))
-    >>> bool(np.all(y == layer.mask))
-    True
-    >>> layer.backward(np.ones((2, 3))).shape
-    (2, 3)
+    >>> bool(np.all(y == layer.mask)), layer.backward(np.ones((2, 3))).shape
+    (True, (2, 3))
     >>> layer.eval().forward(np.ones((1, 2)))
     array([[1., 1.]])
-    >>> layer
-    Dropout(p=0.5)
     """
 
     _caches = ("mask",)
