@@ -56,6 +56,11 @@ def _dropout(x: np.ndarray, p: float, rng, training: bool) -> tuple[np.ndarray, 
     return x * mask, mask
 
 
+def _dropout_backward(grad_output: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Kernel of :func:`dropout_backward` and :meth:`Dropout.backward`: dL/dx = dL/dy * m."""
+    return grad_output * mask
+
+
 def l1_penalty(w, lam) -> float:
     r"""L1 penalty (L1正则化) of one weight array or of a list of them.
 
@@ -237,7 +242,7 @@ def dropout_backward(grad_output, mask) -> np.ndarray:
             f"grad_output has shape {grad_output.shape}; expected {mask.shape}, "
             "the shape of the dropout mask"
         )
-    return grad_output * mask
+    return _dropout_backward(grad_output, mask)
 
 
 class Dropout(Layer):
@@ -293,7 +298,7 @@ class Dropout(Layer):
     def backward(self, grad_output) -> np.ndarray:
         """Gradient with respect to the input of the last forward pass."""
         grad_output = check_backward_input(self, self.mask, grad_output)
-        return grad_output * self.mask
+        return _dropout_backward(grad_output, self.mask)
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p:g})"
