@@ -1,15 +1,10 @@
-"""The layer interface every building block of nnbook shares.
+r"""The layer interface every building block of nnbook shares.
 
-A layer turns an input batch into an output batch in :meth:`Layer.forward`,
-caching whatever the backward pass needs, and in :meth:`Layer.backward` turns
-the gradient of the loss with respect to its output into the gradient with
-respect to its input, storing the gradients of its own parameters on the way.
-Parameters and their gradients live in two dictionaries with the same keys,
-``params`` and ``grads``, so optimizers can update any layer by name.
-
-``backward`` *overwrites* the gradients (it does not add to them, as PyTorch's
-does), so there is no ``zero_grad``: a gradient always belongs to the last
-backward pass. To accumulate over several batches, add the gradients yourself.
+``forward(x)`` returns the output batch and caches what ``backward`` needs;
+``backward(grad_output)`` returns :math:`\partial L/\partial x` and stores the
+gradients of the layer's parameters in ``grads`` (same keys as ``params``).
+``backward`` *overwrites* the gradients (it does not add to them as PyTorch's
+does), so there is no ``zero_grad``; to accumulate over batches, add them yourself.
 """
 
 from __future__ import annotations
@@ -23,22 +18,26 @@ import numpy as np
 class Layer:
     r"""Base class of all layers (activations, dropout, dense, batch norm).
 
+    .. math::
+
+        y = f(x; \theta), \qquad
+        \texttt{backward}(g) = g\,\frac{\partial y}{\partial x}, \qquad
+        \texttt{grads}[\theta] = g\,\frac{\partial y}{\partial \theta}, \qquad
+        g = \frac{\partial L}{\partial y}
+
     Attributes
     ----------
     params : dict[str, numpy.ndarray]
         Trainable parameters by name (empty for parameter-free layers).
     grads : dict[str, numpy.ndarray]
-        Gradients of the loss with respect to ``params``, same keys and shapes,
-        filled by :meth:`backward`.
+        Their gradients, same keys and shapes, filled by ``backward``.
     training : bool
-        Training mode (True) or evaluation mode (False); only layers whose
-        behavior differs (dropout, batch norm) look at it.
+        Training or evaluation mode; only dropout and batch norm look at it.
 
     Examples
     --------
-    A layer that scales its input by a trainable factor :math:`a`
-    (:math:`y = a x`, so :math:`\partial L/\partial a = \sum g x` and
-    :math:`\partial L/\partial x = a g`):
+    A layer :math:`y = a x` with a trainable :math:`a`
+    (:math:`\partial L/\partial a = \sum g x`, :math:`\partial L/\partial x = a g`):
 
     >>> import numpy as np
     >>> class Scale(Layer):
@@ -58,8 +57,6 @@ class Layer:
     array([2., 2.])
     >>> [(name, float(value), float(grad)) for name, value, grad in layer.parameters()]
     [('a', 2.0, 4.0)]
-    >>> layer.eval().training, layer.num_parameters()
-    (False, 1)
     """
 
     #: Attributes that hold what the last forward pass cached for backward.
@@ -107,16 +104,12 @@ class Layer:
 
 
 def check_backward_input(layer: Layer, cached, grad_output: np.ndarray) -> np.ndarray:
-    """Validate ``grad_output`` against what ``layer.forward`` produced.
+    """Validate ``grad_output`` against ``cached``, the output of ``layer.forward``.
 
-    ``cached`` is the array cached by forward (its shape is the output shape),
-    or None when forward has not run yet.
+    Raises ``RuntimeError`` when ``cached`` is None (forward has not run),
+    ``ValueError`` for another shape.
 
-    Examples
-    --------
     >>> import numpy as np
-    >>> check_backward_input(Layer(), np.zeros((2, 3)), np.ones((2, 3))).shape
-    (2, 3)
     >>> check_backward_input(Layer(), np.zeros((2, 3)), np.ones((3, 2)))
     Traceback (most recent call last):
     ...
@@ -136,23 +129,19 @@ def check_backward_input(layer: Layer, cached, grad_output: np.ndarray) -> np.nd
 class DivergenceError(FloatingPointError):
     """Raised when training diverges: the loss or the parameters are no longer finite.
 
-    :func:`nnbook.train.fit` raises it, and so does
-    :func:`nnbook.surfaces.gradient_descent`, whose steps are epochs of full-batch
-    descent (so ``epoch`` counts its steps).
-
-    A ``FloatingPointError``, so ``except FloatingPointError`` catches it.
+    Raised by :func:`nnbook.train.fit` and :func:`nnbook.surfaces.gradient_descent`
+    (whose steps count as epochs). A ``FloatingPointError``, so
+    ``except FloatingPointError`` catches it.
 
     Attributes
     ----------
     epoch : int
-        The epoch that diverged, counted from 1 as in the message.
+        The epoch that diverged, counted from 1.
     loss : float
-        Its training loss (inf or nan; finite only when the loss was still
-        finite but the parameters were not).
+        Its training loss (finite only if the parameters diverged first).
     history : History or None
-        What :func:`~nnbook.train.fit` measured in the epochs before it
-        (``history.epochs == epoch - 1``), e.g. to plot the loss up to the
-        divergence; None from ``gradient_descent``.
+        What :func:`~nnbook.train.fit` measured in the epochs before
+        (``history.epochs == epoch - 1``); None from ``gradient_descent``.
 
     Examples
     --------

@@ -1,11 +1,12 @@
-r"""Diagnostics: what happens inside a network, measured layer by layer.
+"""Diagnostics: what happens inside a network, measured layer by layer.
 
-:func:`signal_statistics` measures how large the signals and the gradients
-are from layer to layer, the quantities behind vanishing and exploding
-gradients (梯度消失 / 梯度爆炸) and behind the choice of initialization;
-:func:`activation_statistics` counts the dead units (死亡神经元) and the
-sparsity of each hidden activation layer on a data set; :func:`forward_flops`
-counts the floating-point operations of a forward pass.
+===============================  =====================================================
+:func:`signal_statistics`        sizes of signals and gradients per dense layer
+                                 (vanishing and exploding gradients, 梯度消失 / 梯度爆炸)
+:func:`activation_statistics`    dead units (死亡神经元) and sparsity per hidden
+                                 activation layer
+:func:`forward_flops`            floating-point operations of one forward pass
+===============================  =====================================================
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ __all__ = [
 
 
 class _Fields:
-    """A dataclass of per-layer arrays that can hand them out as a dictionary."""
+    """Per-layer arrays that can be handed out as a dictionary."""
 
     def as_dict(self) -> dict[str, np.ndarray]:
         """The fields as a dictionary of arrays (the arrays themselves, not copies)."""
@@ -39,39 +40,33 @@ class _Fields:
 
 @dataclass(frozen=True)
 class SignalStatistics(_Fields):
-    r"""Per-dense-layer sizes of signals and gradients (see :func:`signal_statistics`).
+    r"""What :func:`signal_statistics` measures: one entry per dense layer :math:`l`, input first.
 
     .. math::
 
         z_l = h_{l-1} W_l + b_l, \qquad h_l = \text{block}_l(z_l)
-
-    Every field is an array with one entry per :class:`~nnbook.layers.Dense`
-    layer :math:`l`, from input to output.
 
     Attributes
     ----------
     layer : numpy.ndarray of int
         Index of each dense layer in the model.
     preactivation_std : numpy.ndarray
-        Standard deviation of the dense layer's output :math:`z_l = h_{l-1}W_l + b_l`.
+        :math:`\operatorname{std}(z_l)`.
     activation_std : numpy.ndarray
-        Standard deviation of the block's output :math:`h_l` (after the
-        activation, batch norm and dropout that follow; equal to the
-        pre-activation for a dense layer followed directly by another).
+        :math:`\operatorname{std}(h_l)`, after the activation, batch norm and
+        dropout that follow (:math:`z_l` when another dense layer follows directly).
     activation_grad_std : numpy.ndarray
-        Standard deviation of :math:`\partial L / \partial h_l`.
+        :math:`\operatorname{std}(\partial L / \partial h_l)`.
     weight_grad_norm : numpy.ndarray
-        Frobenius norm of :math:`\partial L / \partial W_l`.
+        :math:`\lVert \partial L / \partial W_l \rVert_F`.
     weight_grad_std : numpy.ndarray
-        Standard deviation of the entries of :math:`\partial L / \partial W_l`.
+        :math:`\operatorname{std}(\partial L / \partial W_l)`, over its entries.
 
     Examples
     --------
     >>> stats = signal_statistics(mlp([4, 8, 2], rng=0), np.ones((5, 4)), rng=0)
-    >>> stats.layer, stats.weight_grad_norm.shape
-    (array([0, 2]), (2,))
-    >>> sorted(stats.as_dict())[:2]
-    ['activation_grad_std', 'activation_std']
+    >>> stats.layer, sorted(stats.as_dict())[:2]
+    (array([0, 2]), ['activation_grad_std', 'activation_std'])
     """
 
     layer: np.ndarray
@@ -85,9 +80,6 @@ class SignalStatistics(_Fields):
 def signal_statistics(model: Sequential, X, grad_output=None, rng=None) -> SignalStatistics:
     r"""How large signals and gradients are at each dense layer, after one forward/backward.
 
-    For each dense layer :math:`l` with output :math:`z_l` (pre-activation)
-    and block output :math:`h_l` (what the next dense layer receives):
-
     .. math::
 
         \operatorname{std}(z_l), \quad \operatorname{std}(h_l), \quad
@@ -95,23 +87,18 @@ def signal_statistics(model: Sequential, X, grad_output=None, rng=None) -> Signa
         \Big\|\frac{\partial L}{\partial W_l}\Big\|_F, \quad
         \operatorname{std}\Big(\frac{\partial L}{\partial W_l}\Big)
 
-    The backward pass starts from ``grad_output`` :math:`G`, the gradient of
-    the loss with respect to the network's output; with ``grad_output=None``
-    it is drawn from a standard normal with ``rng``. That is the gradient of
-    the random linear probe :math:`L = \sum_{ij} G_{ij}\hat y_{ij}`, which
-    measures how gradients shrink or grow through depth without mixing in the
-    shape of a particular loss.
-
+    with :math:`z_l` the output of dense layer :math:`l` and :math:`h_l` what the
+    next dense layer receives. The backward pass starts from ``grad_output``
+    :math:`G = \partial L / \partial \hat y`; by default :math:`G` is standard
+    normal, the gradient of the random linear loss :math:`L = \sum_{ij} G_{ij}\hat y_{ij}`.
     The passes run on a deep copy of ``model`` in its current mode (call
-    ``model.eval()`` first to switch dropout off): the model's parameters,
-    gradients, caches and running statistics are left untouched.
+    ``model.eval()`` first to switch dropout off); ``model`` is left untouched.
 
     Parameters
     ----------
     model : Sequential
         With at least one :class:`~nnbook.layers.Dense` layer.
     X : array_like, shape (n, fan_in)
-        Input batch.
     grad_output : array_like or None, shape of the model's output
     rng : numpy.random.Generator, int or None
         Draws ``grad_output`` when it is None.
@@ -120,13 +107,17 @@ def signal_statistics(model: Sequential, X, grad_output=None, rng=None) -> Signa
     -------
     SignalStatistics
 
+    Raises
+    ------
+    ValueError
+        For a model that is not a Sequential or has no Dense layer, or inputs
+        of the wrong shape or with non-finite values.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
     >>> deep = mlp([100] * 11, activation="sigmoid", init="xavier_normal", rng=rng)
     >>> stats = signal_statistics(deep, rng.standard_normal((200, 100)), rng=rng)
-    >>> stats.layer
-    array([ 0,  2,  4,  6,  8, 10, 12, 14, 16, 18])
     >>> bool(stats.weight_grad_norm[0] < stats.weight_grad_norm[-1] / 100)  # vanishing gradient
     True
     """
@@ -190,42 +181,26 @@ _ELEMENTWISE = (Sigmoid, Tanh, ReLU, LeakyReLU, Identity)
 
 @dataclass(frozen=True)
 class ActivationStatistics(_Fields):
-    r"""Dead units and sparsity of each hidden activation layer (see :func:`activation_statistics`).
-
-    For a hidden activation layer with pre-activations :math:`z_{ij}` (sample
-    :math:`i`, unit :math:`j`), outputs :math:`h_{ij} = \varphi(z_{ij})` and
-    :math:`n` samples:
-
-    .. math::
-
-        \text{dead}_j = \big[\varphi'(z_{ij}) = 0 \ \text{for every } i\big], \qquad
-        \text{zero fraction} = \frac{\#\{(i, j) : h_{ij} = 0\}}{n \cdot \text{units}}
-
-    Every field is an array with one entry per hidden activation layer, from
-    input to output.
+    r"""What :func:`activation_statistics` measures, per hidden activation layer, input first.
 
     Attributes
     ----------
     layer : numpy.ndarray of int
         Index of each hidden activation layer in the model.
     units : numpy.ndarray of int
-        Its width (number of units).
+        Its width.
     dead_units : numpy.ndarray of int
-        Number of units whose derivative is 0 on every sample (for ReLU:
-        pre-activation :math:`\le 0` on every sample). No gradient reaches
-        the weights into a dead unit, so it stays dead.
+        Units whose derivative :math:`\varphi'(z_{ij})` is 0 on every sample :math:`i`.
     dead_fraction : numpy.ndarray of float
         ``dead_units / units``.
     zero_fraction : numpy.ndarray of float
-        Fraction of exact zeros among the layer's outputs (its sparsity, 稀疏性).
+        Fraction of exact zeros among the outputs :math:`h_{ij}` (the sparsity, 稀疏性).
 
     Examples
     --------
     >>> stats = activation_statistics(mlp([4, 8, 8, 2], rng=0), np.ones((5, 4)))
     >>> stats.layer, stats.units
     (array([1, 3]), array([8, 8]))
-    >>> sorted(stats.as_dict())
-    ['dead_fraction', 'dead_units', 'layer', 'units', 'zero_fraction']
     """
 
     layer: np.ndarray
@@ -238,54 +213,37 @@ class ActivationStatistics(_Fields):
 def activation_statistics(model: Sequential, X) -> ActivationStatistics:
     r"""Dead units (死亡神经元) and sparsity of each hidden activation layer on a data set.
 
-    A unit :math:`j` of an activation layer is *dead* on ``X`` when its
-    derivative is zero for every sample:
-
     .. math::
 
-        \varphi'(z_{ij}) = 0 \quad \text{for } i = 1, \dots, n,
+        \text{dead}_j = \big[\varphi'(z_{ij}) = 0 \ \text{for } i = 1, \dots, n\big],
+        \qquad
+        \text{zero fraction} = \frac{\#\{(i, j) : \varphi(z_{ij}) = 0\}}{n \cdot \text{units}}
 
-    where :math:`z_{ij}` is the layer's input (the pre-activation). For ReLU
-    (derivative :math:`[z > 0]`, 0 at 0) that means :math:`z_{ij} \le 0` on
-    every sample: the unit outputs 0 whatever the input, and since no
-    gradient flows through it, its incoming weights never change again (the
-    "dying ReLU" problem). A LeakyReLU has derivative :math:`\alpha > 0` for
-    :math:`z \le 0`, so none of its units is ever dead (unless ``alpha=0``,
-    which is ReLU). The derivative is the one the layer's ``backward``
-    computes (:func:`~nnbook.activations.sigmoid_grad`'s and
-    :func:`~nnbook.activations.tanh_grad`'s, from :math:`z`), so a sigmoid or
-    tanh unit counts as dead only where it underflows to exactly 0 on every
-    sample, :math:`|z| > 711` (sigmoid) or :math:`|z| > 355` (tanh) in float64.
-    Less saturated units still pass a tiny gradient (:math:`\tanh'(20) \approx
-    1.7 \times 10^{-17}`): count those with a threshold on the derivative.
-
-    The sparsity is the fraction of exact zeros among the layer's outputs
-    :math:`h_{ij} = \varphi(z_{ij})`, over all samples and units.
-
-    *Hidden* activation layers are the element-wise ones
-    (:class:`~nnbook.activations.ReLU`, :class:`~nnbook.activations.LeakyReLU`,
-    :class:`~nnbook.activations.Sigmoid`, :class:`~nnbook.activations.Tanh`,
-    :class:`~nnbook.activations.Identity`) with a
-    :class:`~nnbook.layers.Dense` layer somewhere after them; an output
-    activation (e.g. a final Sigmoid) and Softmax layers are not measured.
-
-    The pass runs in evaluation mode (no dropout; batch normalization with
-    its running statistics) on shallow copies of the layers, as
-    :meth:`Sequential.predict` does: the model's mode, parameters, gradients,
-    caches and running statistics are left untouched.
+    with :math:`z_{ij}` the layer's input and :math:`\varphi'` the derivative its
+    ``backward`` computes. A sigmoid or tanh unit is therefore dead only where
+    :math:`\varphi'` underflows to exactly 0 on every sample (:math:`|z| > 711`
+    and :math:`|z| > 355` in float64); less saturated units still pass a tiny
+    gradient (:math:`\tanh'(20) \approx 1.7 \times 10^{-17}`). *Hidden* layers
+    are the element-wise activations (ReLU, LeakyReLU, Sigmoid, Tanh, Identity)
+    with a Dense layer after them. The pass runs in evaluation mode on shallow
+    copies of the layers, as :meth:`Sequential.predict` does; ``model`` is left
+    untouched.
 
     Parameters
     ----------
     model : Sequential
         With at least one hidden activation layer.
-    X : array_like, shape (n, fan_in)
-        The samples to measure on, n >= 1 (e.g. the training set).
+    X : array_like, shape (n, fan_in), n >= 1
 
     Returns
     -------
     ActivationStatistics
-        One entry per hidden activation layer: ``layer``, ``units``,
-        ``dead_units``, ``dead_fraction``, ``zero_fraction``.
+
+    Raises
+    ------
+    ValueError
+        For a model that is not a Sequential or has no hidden activation layer,
+        or an ``X`` of another shape or with non-finite values.
 
     Examples
     --------
@@ -344,25 +302,13 @@ def activation_statistics(model: Sequential, X) -> ActivationStatistics:
 def forward_flops(model: Sequential) -> int:
     r"""Floating-point operations of one forward pass, per sample, counting dense layers only.
 
-    Each :class:`~nnbook.layers.Dense` layer computing :math:`x W + b` for one
-    sample :math:`x` of width :math:`\text{fan\_in}` costs
-    :math:`\text{fan\_in} \cdot \text{fan\_out}` multiply-adds, counted as 2
-    operations each, plus :math:`\text{fan\_out}` additions for the bias:
-
     .. math::
 
         \text{FLOPs} = \sum_{l \,\in\, \text{Dense}}
         \big(2\, \text{fan\_in}_l\, \text{fan\_out}_l + \text{fan\_out}_l\big)
 
-    This is the usual convention (a multiply-add is 2 FLOPs); it overcounts
-    by :math:`\text{fan\_out}` the strict count, as :math:`\text{fan\_in}`
-    products need only :math:`\text{fan\_in} - 1` additions. Activations,
-    batch normalization, dropout and the loss are not counted: they cost
-    :math:`O(\text{width})` per layer against :math:`O(\text{fan\_in} \cdot
-    \text{fan\_out})` for a dense layer. A batch of :math:`n` samples costs
-    :math:`n` times as much; a training step about 3 times as much again
-    (the backward pass of a dense layer does two products of the same size,
-    for :math:`\partial L/\partial W` and :math:`\partial L/\partial x`).
+    (a multiply-add counts 2; activations, normalization, dropout and the loss are
+    not counted).
 
     Parameters
     ----------
@@ -372,6 +318,11 @@ def forward_flops(model: Sequential) -> int:
     -------
     int
         0 for a model without dense layers.
+
+    Raises
+    ------
+    ValueError
+        For a model that is not a Sequential.
 
     Examples
     --------

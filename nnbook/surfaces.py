@@ -1,18 +1,9 @@
 r"""Test functions for optimization (优化算法): small landscapes to watch gradient descent on.
 
-A :class:`Surface` is a function :math:`f(x_1, x_2)` of two variables together
-with its gradient :math:`\nabla f` and Hessian :math:`\nabla^2 f`, usable in
-two forms:
-
-* **grid form**, for figures: ``surface(X1, X2)`` and ``surface.grad(X1, X2)``
-  broadcast over arrays of coordinates (e.g. the grids of ``np.meshgrid``),
-  which is how :func:`nnbook.plotting.plot_contour` and
-  :func:`nnbook.plotting.plot_gradient_field` call them;
-* **point form**, for optimizers: ``surface.value(x)``,
-  ``surface.gradient(x)`` and ``surface.hessian(x)`` take points ``x`` of
-  shape ``(..., 2)``, so ``surface.gradient`` is a ``grad_fn`` for
-  :func:`gradient_descent` and ``surface.value`` a function for
-  :func:`nnbook.gradcheck.numerical_gradient`.
+A :class:`Surface` is :math:`f(x_1, x_2)` with its gradient and Hessian, in grid
+form for figures (``surface(X1, X2)``, ``surface.grad(X1, X2)``, broadcast over
+``np.meshgrid`` grids) and in point form for optimizers (``surface.value(x)``,
+``surface.gradient(x)``, ``surface.hessian(x)`` on points of shape ``(..., 2)``).
 
 ======================  ======================================================  ==================
 :func:`bowl`            :math:`\tfrac{L}{2}(x_1^2 + x_2^2)`                     isotropic
@@ -24,15 +15,9 @@ two forms:
 :func:`parabola`        :math:`\tfrac{L}{2}(x - c)^2`                           one variable
 ======================  ======================================================  ==================
 
-For a quadratic, the Hessian is constant and its largest eigenvalue
-:math:`L` (the largest curvature) sets the stability limit of gradient
-descent, :math:`\eta < 2 / L`; the ratio :math:`\kappa = L / m` of the
-largest to the smallest eigenvalue is the condition number.
-
 :func:`gradient_descent` runs an optimizer of :mod:`nnbook.optim` on such a
-function and returns its trajectory, for contour plots; :func:`steps_to_reach`
-counts the steps a trajectory needs to get, or to stay, within a tolerance
-of a target.
+function and returns its trajectory; :func:`steps_to_reach` counts the steps
+it needs to get, or to stay, within a tolerance of a target. Chapter 7 uses them.
 """
 
 from __future__ import annotations
@@ -94,39 +79,28 @@ class Surface:
     .. math::
 
         f(x_1, x_2), \qquad
-        \nabla f = \begin{pmatrix} \partial f / \partial x_1 \\
-                                   \partial f / \partial x_2 \end{pmatrix}, \qquad
-        \nabla^2 f = \begin{pmatrix} \partial^2 f / \partial x_1^2 &
-                                     \partial^2 f / \partial x_1 \partial x_2 \\
-                                     \partial^2 f / \partial x_2 \partial x_1 &
-                                     \partial^2 f / \partial x_2^2 \end{pmatrix}
+        \nabla f = \begin{pmatrix} \partial_1 f \\ \partial_2 f \end{pmatrix}, \qquad
+        \nabla^2 f = \begin{pmatrix} \partial_{11} f & \partial_{12} f \\
+                                     \partial_{21} f & \partial_{22} f \end{pmatrix}
 
-    Built by the functions of this module (:func:`bowl`, :func:`valley`,
-    :func:`quadratic`, :func:`saddle`, :func:`rosenbrock`, :func:`plateau`);
-    the constructor is for new surfaces.
+    Built by :func:`bowl`, :func:`valley`, :func:`quadratic`, :func:`saddle`,
+    :func:`rosenbrock` and :func:`plateau`; the constructor is for new surfaces.
 
     Parameters
     ----------
     name : str
     formula : str
-        The formula in LaTeX (without dollars), readable as plain text too,
-        e.g. for a figure title ``f"${surface.formula}$"``.
+        LaTeX without dollars, e.g. for a title ``f"${surface.formula}$"``.
     f : callable
         ``f(x1, x2) -> values``, on validated arrays of one shape.
     grad : callable
-        ``grad(x1, x2) -> (d1, d2)``, the partial derivatives.
+        ``grad(x1, x2) -> (d1, d2)``.
     hessian : callable
-        ``hessian(x1, x2) -> (h11, h12, h22)``, the second derivatives.
+        ``hessian(x1, x2) -> (h11, h12, h22)``.
     minimum : array_like of shape (2,) or None
         The global minimiser, if there is one.
     min_value : float or None
         :math:`f` at ``minimum``.
-
-    Attributes
-    ----------
-    name, formula : str
-    minimum : numpy.ndarray of shape (2,) or None
-    min_value : float or None
 
     Raises
     ------
@@ -189,20 +163,13 @@ class Surface:
         return self(x[..., 0], x[..., 1])
 
     def gradient(self, x) -> np.ndarray:
-        r""":math:`\nabla f(x)` for points ``x`` of shape ``(..., 2)``; returns shape ``(..., 2)``.
-
-        Pass it as ``grad_fn`` to :func:`gradient_descent`.
-        """
+        r""":math:`\nabla f(x)` for points ``x`` of shape ``(..., 2)``; returns ``(..., 2)``."""
         x = _points(x)
         d1, d2 = np.broadcast_arrays(*self._grad(x[..., 0], x[..., 1]))
         return np.stack((d1, d2), axis=-1)
 
     def hessian(self, x) -> np.ndarray:
-        r""":math:`\nabla^2 f(x)` for points of shape ``(..., 2)``; returns ``(..., 2, 2)``.
-
-        Its eigenvalues are the curvatures of :math:`f` along its principal
-        directions: all positive at a minimum, of both signs at a saddle point.
-        """
+        r""":math:`\nabla^2 f(x)` for points of shape ``(..., 2)``; returns ``(..., 2, 2)``."""
         x = _points(x)
         h11, h12, h22 = np.broadcast_arrays(*self._hessian(x[..., 0], x[..., 1]), x[..., 0])[:3]
         return np.stack((np.stack((h11, h12), axis=-1), np.stack((h12, h22), axis=-1)), axis=-2)
@@ -213,17 +180,13 @@ class Surface:
         .. math::
 
             D_u f(x) \approx \frac{f(x + \varepsilon u) - f(x - \varepsilon u)}{2\varepsilon}
-            \;\xrightarrow[\varepsilon \to 0]{}\; \nabla f(x)^\top u
-            = \lVert \nabla f(x) \rVert \cos\angle(u, \nabla f(x))
+            \approx \nabla f(x)^\top u
 
-        computed from values of :math:`f` only (no gradient), so it is an
-        independent check that :math:`-\nabla f` is the direction of steepest
-        descent.
+        from values of :math:`f` only, an independent check of the gradient.
 
         Parameters
         ----------
         x : array_like of shape (2,)
-            The point.
         directions : array_like of shape (k, 2)
             Unit vectors :math:`u` (norm 1 within 1e-6).
         eps : float, > 0
@@ -232,11 +195,15 @@ class Surface:
         -------
         numpy.ndarray of shape (k,)
 
+        Raises
+        ------
+        ValueError
+            For other shapes, vectors that are not unit vectors, or ``eps <= 0``.
+
         Examples
         --------
-        >>> s = bowl()
         >>> u = np.array([[1.0, 0.0], [0.0, 1.0], [-0.6, 0.8]])
-        >>> np.round(s.directional_derivative([3.0, 4.0], u), 6)  # grad = (3, 4)
+        >>> np.round(bowl().directional_derivative([3.0, 4.0], u), 6)  # grad = (3, 4)
         array([3. , 4. , 1.4])
         """
         point = _points(x)
@@ -292,9 +259,6 @@ def quadratic(A, center=(0.0, 0.0), name: str = "quadratic") -> Surface:
         f(x) = \tfrac12 (x - c)^\top A\, (x - c), \qquad
         \nabla f(x) = A (x - c), \qquad \nabla^2 f = A
 
-    :math:`c` is the minimum when :math:`A` is positive definite, a saddle
-    point when its eigenvalues have both signs.
-
     Parameters
     ----------
     A : array_like of shape (2, 2)
@@ -307,7 +271,7 @@ def quadratic(A, center=(0.0, 0.0), name: str = "quadratic") -> Surface:
     -------
     Surface
         With ``minimum = c`` and ``min_value = 0`` when :math:`A` is positive
-        definite, ``None`` otherwise.
+        definite, None otherwise.
 
     Raises
     ------
@@ -318,10 +282,8 @@ def quadratic(A, center=(0.0, 0.0), name: str = "quadratic") -> Surface:
     Examples
     --------
     >>> s = quadratic([[2.0, 0.0], [0.0, 8.0]], center=[1.0, 0.0])
-    >>> s.gradient([2.0, 1.0])  # A (x - c) = (2 * 1, 8 * 1)
-    array([2., 8.])
-    >>> s.minimum, s.min_value
-    (array([1., 0.]), 0.0)
+    >>> s.gradient([2.0, 1.0]), s.minimum  # A (x - c) = (2 * 1, 8 * 1)
+    (array([2., 8.]), array([1., 0.]))
     """
     A = as_float_array(A, "A").astype(np.float64)
     if A.shape != (2, 2):
@@ -389,20 +351,12 @@ def bowl(curvature=1.0) -> Surface:
 
 
 def valley(condition_number=10.0, curvature=1.0, angle=0.0) -> Surface:
-    r"""An ill-conditioned quadratic valley: steep across, flat along its floor.
-
-    With :math:`u = x_1\cos\alpha + x_2\sin\alpha` the coordinate along the
-    floor of the valley and :math:`v = -x_1\sin\alpha + x_2\cos\alpha` the one
-    across it,
+    r"""An ill-conditioned quadratic valley: curvature :math:`L` across, :math:`L/\kappa` along.
 
     .. math::
 
         f(x) = \frac{L}{2}\Big(\frac{u^2}{\kappa} + v^2\Big), \qquad
-        \nabla^2 f = R_\alpha \begin{pmatrix} L/\kappa & 0 \\ 0 & L \end{pmatrix}
-        R_\alpha^\top
-
-    so the curvatures are :math:`L` (across) and :math:`m = L/\kappa` (along)
-    and the condition number is :math:`\kappa = L/m`.
+        u = x_1\cos\alpha + x_2\sin\alpha, \quad v = -x_1\sin\alpha + x_2\cos\alpha
 
     Parameters
     ----------
@@ -411,8 +365,7 @@ def valley(condition_number=10.0, curvature=1.0, angle=0.0) -> Surface:
     curvature : float, > 0
         :math:`L`, the largest curvature.
     angle : float
-        :math:`\alpha`, the direction of the floor in radians (0: along
-        :math:`x_1`).
+        :math:`\alpha`, the direction of the floor in radians (0: along :math:`x_1`).
 
     Returns
     -------
@@ -421,14 +374,15 @@ def valley(condition_number=10.0, curvature=1.0, angle=0.0) -> Surface:
     Raises
     ------
     ValueError
-        For a condition number below 1 or a curvature that is not > 0.
+        For a condition number below 1, a curvature that is not > 0, or a
+        non-finite angle.
 
     Examples
     --------
     >>> s = valley(condition_number=10.0, curvature=2.0)
     >>> s.formula
     '0.1 x_1^2 + x_2^2'
-    >>> np.linalg.eigvalsh(s.hessian([0.0, 0.0]))  # m = L / kappa and L
+    >>> np.linalg.eigvalsh(s.hessian([0.0, 0.0]))  # L / kappa and L
     array([0.2, 2. ])
     """
     kappa = check_scalar(condition_number, "condition_number", low=1.0)
@@ -443,27 +397,23 @@ def valley(condition_number=10.0, curvature=1.0, angle=0.0) -> Surface:
 
 
 def saddle() -> Surface:
-    r"""The saddle :math:`f = x_1^2 - x_2^2`: a stationary point that is not a minimum.
+    r"""The saddle (鞍点) :math:`f = x_1^2 - x_2^2`: a stationary point that is not a minimum.
 
     .. math::
 
         f(x) = x_1^2 - x_2^2, \qquad \nabla f(x) = (2x_1,\, -2x_2), \qquad
-        \nabla^2 f = \begin{pmatrix} 2 & 0 \\ 0 & -2 \end{pmatrix}
-
-    The gradient vanishes at the origin, a minimum along :math:`x_1` and a
-    maximum along :math:`x_2`; :math:`f` has no minimum (``minimum`` is None).
+        \nabla^2 f = \operatorname{diag}(2, -2)
 
     Returns
     -------
     Surface
+        With ``minimum`` None: :math:`f` has none.
 
     Examples
     --------
     >>> s = saddle()
-    >>> s.gradient([1.0, 0.5]), s.minimum is None
-    (array([ 2., -1.]), True)
-    >>> np.linalg.eigvalsh(s.hessian([0.0, 0.0]))
-    array([-2.,  2.])
+    >>> s.gradient([1.0, 0.5]), np.linalg.eigvalsh(s.hessian([0.0, 0.0]))
+    (array([ 2., -1.]), array([-2.,  2.]))
     """
     return quadratic([[2.0, 0.0], [0.0, -2.0]], name="saddle")
 
@@ -478,18 +428,16 @@ def rosenbrock(a=1.0, b=100.0) -> Surface:
 
     .. math::
 
-        f(x) = (a - x_1)^2 + b\,(x_2 - x_1^2)^2
+        f(x) = (a - x_1)^2 + b\,(x_2 - x_1^2)^2, \qquad
+        \nabla f(x) = \begin{pmatrix} -2(a - x_1) - 4b\,x_1 (x_2 - x_1^2) \\
+                                      2b\,(x_2 - x_1^2) \end{pmatrix}
 
     .. math::
 
-        \nabla f(x) = \begin{pmatrix} -2(a - x_1) - 4b\,x_1 (x_2 - x_1^2) \\
-                                      2b\,(x_2 - x_1^2) \end{pmatrix}, \qquad
         \nabla^2 f(x) = \begin{pmatrix} 2 - 4b\,x_2 + 12b\,x_1^2 & -4b\,x_1 \\
                                         -4b\,x_1 & 2b \end{pmatrix}
 
-    The minimum is :math:`(a, a^2)` with :math:`f = 0`, at the bottom of the
-    parabolic valley :math:`x_2 = x_1^2`; with :math:`b = 100` the Hessian
-    there has condition number about 2500.
+    with its minimum :math:`f = 0` at :math:`(a, a^2)`.
 
     Parameters
     ----------
@@ -513,10 +461,8 @@ def rosenbrock(a=1.0, b=100.0) -> Surface:
     Examples
     --------
     >>> s = rosenbrock()
-    >>> s.minimum, s.min_value
-    (array([1., 1.]), 0.0)
-    >>> float(s(0.0, 0.0)), s.gradient([0.0, 0.0])
-    (1.0, array([-2.,  0.]))
+    >>> s.minimum, float(s(0.0, 0.0)), s.gradient([0.0, 0.0])
+    (array([1., 1.]), 1.0, array([-2.,  0.]))
     """
     a = check_scalar(a, "a")
     b = check_scalar(b, "b", low=0.0, low_inclusive=False)
@@ -545,11 +491,7 @@ def plateau(width=1.0, height=1.0) -> Surface:
 
     .. math::
 
-        \nabla^2 f(x) = \frac{h}{w^2}\, e^{-r^2/2w^2}
-                        \Big(I - \frac{x x^\top}{w^2}\Big)
-
-    The minimum is the origin (:math:`f = 0`, curvature :math:`h/w^2`); far
-    from it :math:`f \approx h` and the gradient is almost zero.
+        \nabla^2 f(x) = \frac{h}{w^2}\, e^{-r^2/2w^2} \Big(I - \frac{x x^\top}{w^2}\Big)
 
     Parameters
     ----------
@@ -602,15 +544,14 @@ def plateau(width=1.0, height=1.0) -> Surface:
 
 
 class Curve:
-    r"""A function of one variable with its first and second derivatives.
+    r"""A function of one variable with its first and second derivatives, elementwise.
 
     .. math::
 
         f(x), \qquad f'(x), \qquad f''(x)
 
-    All three act elementwise on arrays of any shape, so ``curve.derivative``
-    is a ``grad_fn`` for :func:`gradient_descent` started from
-    ``[x0]``. Built by :func:`parabola`; the constructor is for new curves.
+    ``curve.derivative`` is a ``grad_fn`` for :func:`gradient_descent` started
+    from ``[x0]``. Built by :func:`parabola`; the constructor is for new curves.
 
     Parameters
     ----------
@@ -618,15 +559,13 @@ class Curve:
         The name, and the formula in LaTeX without dollars.
     f, derivative, second : callable
         Elementwise :math:`f`, :math:`f'` and :math:`f''` of a float array.
-    minimum : float
-        The minimiser.
-    min_value : float
-        :math:`f` at ``minimum``.
-
-    Attributes
-    ----------
-    name, formula : str
     minimum, min_value : float
+        The minimiser and :math:`f` there.
+
+    Raises
+    ------
+    ValueError
+        For a function that is not callable or a non-finite ``minimum`` or ``min_value``.
 
     Examples
     --------
@@ -666,8 +605,6 @@ def parabola(curvature=1.0, center=0.0) -> Curve:
     .. math::
 
         f(x) = \frac{L}{2}(x - c)^2, \qquad f'(x) = L\,(x - c), \qquad f''(x) = L
-
-    Gradient descent gives :math:`x_k - c = (1 - \eta L)^k (x_0 - c)`.
 
     Parameters
     ----------
@@ -718,13 +655,11 @@ def gradient_descent(
 
         x_{k+1} = x_k - \eta_k \nabla f(x_k), \qquad k = 0, \dots, \text{steps} - 1
 
-    for ``"sgd"`` (another optimizer replaces the step by its own rule), with
-    :math:`\eta_k` = ``lr``, or ``schedule(k)``: each step is one epoch of
-    full-batch descent, so a schedule counts steps here as it counts epochs in
-    :func:`nnbook.train.fit`. The optimizers are those of :mod:`nnbook.optim`,
-    so a trajectory shows what they do inside a network. ``grad_fn`` may be
-    stochastic (noise from its own seeded generator), and ``x0`` may pack
-    many independent runs, which ``grad_fn`` reshapes.
+    for ``"sgd"`` (another optimizer of :mod:`nnbook.optim` applies its own
+    rule). Each step is one epoch of full-batch descent: :math:`\eta_k` is
+    ``schedule(k)``, counted in steps as :func:`nnbook.train.fit` counts epochs.
+    ``x0`` may pack many independent runs, which ``grad_fn`` (possibly
+    stochastic) reshapes.
 
     Parameters
     ----------
@@ -794,22 +729,19 @@ def gradient_descent(
 def steps_to_reach(path, target, tol=1e-3, stay=False):
     r"""The first step at which a trajectory is (or stays) within ``tol`` of ``target``.
 
-    With :math:`d_k = \lVert x_k - x^\ast \rVert` for the points
-    :math:`x_0, \dots, x_K` of ``path``,
-
     .. math::
 
         k_{\text{first}} = \min\,\{k : d_k \le \text{tol}\}, \qquad
-        k_{\text{stay}} = \min\,\{k : d_j \le \text{tol} \text{ for all } j \ge k\}.
+        k_{\text{stay}} = \min\,\{k : d_j \le \text{tol} \text{ for all } j \ge k\},
+        \qquad d_k = \lVert x_k - x^\ast \rVert
 
-    They differ when the path enters the ball and leaves it again, as
-    momentum does when it overshoots; :math:`k_{\text{stay}}` speaks only for
-    the steps recorded.
+    They differ when the path enters the ball and leaves it again (momentum
+    overshooting); :math:`k_{\text{stay}}` speaks only for the steps recorded.
 
     Parameters
     ----------
     path : array_like, shape (K + 1, dim)
-        A trajectory, :math:`x_0` first, as :func:`gradient_descent` returns.
+        :math:`x_0, \dots, x_K`, as :func:`gradient_descent` returns.
     target : array_like, shape (dim,)
         :math:`x^\ast`, e.g. ``surface.minimum``.
     tol : float, > 0
@@ -819,8 +751,8 @@ def steps_to_reach(path, target, tol=1e-3, stay=False):
     Returns
     -------
     int or None
-        A step in :math:`0, \dots, K`; None if the path is never within ``tol``
-        (``stay=False``) or its last point is not (``stay=True``).
+        None if the path is never within ``tol`` (``stay=False``) or its last
+        point is not (``stay=True``).
 
     Raises
     ------
