@@ -20,10 +20,10 @@ class Layer:
 
     .. math::
 
-        y = f(x; \theta), \qquad
-        \texttt{backward}(g) = g\,\frac{\partial y}{\partial x}, \qquad
-        \texttt{grads}[\theta] = g\,\frac{\partial y}{\partial \theta}, \qquad
-        g = \frac{\partial L}{\partial y}
+        H = f(X; \theta), \qquad
+        \texttt{backward}(G) = \frac{\partial L}{\partial X}, \qquad
+        \texttt{grads}[\theta] = \frac{\partial L}{\partial \theta}, \qquad
+        G = \frac{\partial L}{\partial H}
 
     Attributes
     ----------

@@ -98,11 +98,11 @@ def _check_pair(prediction, target, pname: str, tname: str) -> tuple[np.ndarray,
 
 
 def _check_classification(logits, target) -> tuple[np.ndarray, np.ndarray]:
-    """Validate logits (n, k) and either integer labels (n,) or probabilities (n, k)."""
+    """Validate logits (n, K) and either integer labels (n,) or probabilities (n, K)."""
     logits = as_float_array(logits, "logits")
     if logits.ndim != 2 or logits.shape[0] == 0 or logits.shape[1] == 0:
         raise ValueError(
-            f"logits must have shape (n, k) with n >= 1 samples and k >= 1 classes, "
+            f"logits must have shape (n, K) with n >= 1 samples and K >= 1 classes, "
             f"got {describe(logits)}"
         )
     n, k = logits.shape
@@ -175,7 +175,7 @@ def _cross_entropy_kernel(logits, target, want_grad=True):
     rows = np.arange(n)
     if target.ndim == 1:  # integer labels
         picked = p[rows, target].sum()
-    else:  # class probabilities, shape (n, k)
+    else:  # class probabilities, shape (n, K)
         picked = np.vdot(target, p)
     np.exp(p, out=p)
     s = p.sum(axis=1, keepdims=True)  # in [1, k]: the log cannot overflow nor hit 0
@@ -280,8 +280,8 @@ def cross_entropy(logits, target) -> float:
 
     Parameters
     ----------
-    logits : array_like, shape (n, k)
-    target : array_like, shape (n,) or (n, k)
+    logits : array_like, shape (n, K)
+    target : array_like, shape (n,) or (n, K)
         Integer class labels in ``[0, k)`` (:math:`Y` one-hot), or class
         probabilities whose rows sum to 1.
 
@@ -292,7 +292,7 @@ def cross_entropy(logits, target) -> float:
     Raises
     ------
     ValueError
-        For other shapes, non-finite values, labels outside ``[0, k)`` or rows
+        For other shapes, non-finite values, labels outside ``[0, K)`` or rows
         that are not distributions.
 
     Examples
@@ -306,7 +306,7 @@ def cross_entropy(logits, target) -> float:
 
 
 def cross_entropy_grad(logits, target) -> np.ndarray:
-    r"""Gradient of :func:`cross_entropy` with respect to the logits, shape (n, k).
+    r"""Gradient of :func:`cross_entropy` with respect to the logits, shape (n, K).
 
     .. math::
 

@@ -346,12 +346,12 @@ def mlp(
 
     .. math::
 
-        h_l = \varphi(h_{l-1} W_l + b_l) \ (l < L), \qquad
-        \hat y = \psi(h_{L-1} W_L + b_L)
+        h_l = f(h_{l-1} W_l + b_l) \ (l < D), \qquad
+        \hat y = f_\text{out}(h_{D-1} W_D + b_D), \qquad h_0 = x
 
     Each hidden block is ``Dense``, then ``BatchNorm1d`` if ``batch_norm``,
-    then the activation :math:`\varphi`, then ``Dropout`` if ``dropout > 0``.
-    The output block is a ``Dense`` followed by :math:`\psi` =
+    then the activation :math:`f`, then ``Dropout`` if ``dropout > 0``.
+    The output block is a ``Dense`` followed by :math:`f_\text{out}` =
     ``output_activation`` if one is given; by default the network outputs
     logits, as :func:`nnbook.losses.cross_entropy` expects.
 

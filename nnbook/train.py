@@ -1,12 +1,12 @@
 r"""Training loop (训练): :func:`fit` (minibatch gradient descent) and :func:`evaluate`.
 
-For each minibatch :math:`B` of a shuffled epoch, :func:`fit` runs
+For each minibatch :math:`\mathcal B` of a shuffled epoch, :func:`fit` runs
 
 .. math::
 
-    \hat y = f_\theta(X_B), \qquad
-    J_B = \operatorname{loss}(\hat y, y_B) + R(W), \qquad
-    \theta \leftarrow \operatorname{step}(\theta, \nabla_\theta J_B)
+    \hat y = f_\theta(X_{\mathcal B}), \qquad
+    J_{\mathcal B} = \operatorname{loss}(\hat y, y_{\mathcal B}) + R(W), \qquad
+    \theta \leftarrow \operatorname{step}(\theta, \nabla_\theta J_{\mathcal B})
 
 (forward, loss, backward, step), with an optional weight penalty :math:`R`
 (正则项). The inputs are checked once, before the first epoch; a run whose
@@ -45,11 +45,11 @@ class History:
 
     .. math::
 
-        \text{loss}_e = \frac{1}{n} \sum_{B} |B|\, \big(L_B + R(\theta_B)\big),
+        \text{loss}_e = \frac{1}{n} \sum_{\mathcal B} |\mathcal B|\, \big(L_{\mathcal B} + R(\theta_{\mathcal B})\big),
         \qquad
-        \text{penalty}_e = \frac{1}{n} \sum_{B} |B|\, R(\theta_B)
+        \text{penalty}_e = \frac{1}{n} \sum_{\mathcal B} |\mathcal B|\, R(\theta_{\mathcal B})
 
-    Each batch's loss :math:`L_B` (and penalty :math:`R`) is measured as it is
+    Each batch's loss :math:`L_{\mathcal B}` (and penalty :math:`R`) is measured as it is
     trained, before its update; so is ``running_accuracy``, in training mode
     (dropout and batch statistics on): it is not the accuracy of the model at
     the end of the epoch, which :func:`evaluate` measures. The validation
@@ -62,7 +62,7 @@ class History:
     loss, running_accuracy, val_loss, val_accuracy, lr, penalty : list of float
         One entry per epoch (``penalty`` empty without one).
     batch_loss : list of float
-        :math:`L_B + R` of every minibatch, in the order of the updates.
+        :math:`L_{\mathcal B} + R` of every minibatch, in the order of the updates.
     seconds : list of float
         Wall-clock time of each epoch's training; not compared by ``==``.
 
@@ -324,15 +324,15 @@ def fit(
 ) -> History:
     r"""Train ``model`` by minibatch gradient descent (小批量梯度下降).
 
-    Each epoch shuffles the samples with ``rng`` and, for each batch :math:`B` of
+    Each epoch shuffles the samples with ``rng`` and, for each batch :math:`\mathcal B` of
     ``batch_size`` samples (the last one possibly smaller), runs forward, loss,
     backward and one optimizer step:
 
     .. math::
 
-        \hat y = f_\theta(X_B), \qquad
-        J_B = \operatorname{loss}(\hat y, y_B) + R(W), \qquad
-        \theta \leftarrow \operatorname{step}(\theta, \nabla_\theta J_B),
+        \hat y = f_\theta(X_{\mathcal B}), \qquad
+        J_{\mathcal B} = \operatorname{loss}(\hat y, y_{\mathcal B}) + R(W), \qquad
+        \theta \leftarrow \operatorname{step}(\theta, \nabla_\theta J_{\mathcal B}),
 
     .. math::
 
