@@ -45,8 +45,8 @@ class History:
 
     .. math::
 
-        \text{loss}_e = \frac{1}{n} \sum_{\mathcal B} |\mathcal B|\, \big(L_{\mathcal B} + R(\theta_{\mathcal B})\big),
-        \qquad
+        \text{loss}_e = \frac{1}{n} \sum_{\mathcal B} |\mathcal B|\,
+        \big(L_{\mathcal B} + R(\theta_{\mathcal B})\big), \qquad
         \text{penalty}_e = \frac{1}{n} \sum_{\mathcal B} |\mathcal B|\, R(\theta_{\mathcal B})
 
     Each batch's loss :math:`L_{\mathcal B}` (and penalty :math:`R`) is measured as it is

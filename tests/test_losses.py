@@ -508,10 +508,10 @@ Z2 = np.zeros((2, 3))
 @pytest.mark.parametrize(
     ("logits", "target", "match"),
     [
-        (np.zeros(3), [0], r"logits must have shape \(n, k\).*got an array of shape \(3,\)"),
-        (np.zeros((0, 3)), np.zeros(0, dtype=int), r"logits must have shape \(n, k\)"),
-        (np.zeros((2, 0)), [0, 0], r"logits must have shape \(n, k\)"),
-        (np.zeros((1, 2, 3)), [0], r"logits must have shape \(n, k\)"),
+        (np.zeros(3), [0], r"logits must have shape \(n, K\).*got an array of shape \(3,\)"),
+        (np.zeros((0, 3)), np.zeros(0, dtype=int), r"logits must have shape \(n, K\)"),
+        (np.zeros((2, 0)), [0, 0], r"logits must have shape \(n, K\)"),
+        (np.zeros((1, 2, 3)), [0], r"logits must have shape \(n, K\)"),
         (Z2, [0, 3], r"target holds class labels in \[0, 3\]; expected labels in \[0, 3\)"),
         (Z2, [-1, 0], r"target holds class labels in \[-1, 0\]; expected labels in \[0, 3\)"),
         (Z2, [0.0, 1.0], r"target of shape \(n,\) must hold integer class labels"),
