@@ -346,17 +346,18 @@ def softmax(x, axis: int = -1) -> np.ndarray:
 def softmax_backward(x, grad_output, axis: int = -1) -> np.ndarray:
     r"""Gradient through softmax: the vector-Jacobian product, without forming the Jacobian.
 
-    With :math:`s = \operatorname{softmax}(x)`, :math:`g = \partial L / \partial s`
-    and the symmetric Jacobian :math:`J = \operatorname{diag}(s) - s s^{\top}`,
-    along ``axis``:
+    With :math:`q = S(z)` the softmax of the logits :math:`z` (``x``) and the
+    symmetric Jacobian :math:`\operatorname{diag}(q) - q^{\top} q` of a row
+    :math:`q`, along ``axis``:
 
-    .. math:: \frac{\partial L}{\partial x} = J g = s \odot \Bigl(g - \sum_j g_j s_j\Bigr)
+    .. math:: \frac{\partial L}{\partial z} = q \odot \Bigl(\frac{\partial L}{\partial q}
+              - \sum_j \frac{\partial L}{\partial q_j}\, q_j\Bigr)
 
-    ``x`` (the logits) and ``grad_output`` (:math:`g`) have one shape, at least
+    ``x`` and ``grad_output`` (:math:`\partial L/\partial q`) have one shape, at least
     1-d; the result has it too and sums to 0 along ``axis``. Raises ``ValueError``
     if the shapes differ, ``axis`` is out of range or an input is not real and finite.
 
-    >>> softmax_backward(np.array([0.0, 0.0]), np.array([1.0, 0.0]))  # s = (1/2, 1/2)
+    >>> softmax_backward(np.array([0.0, 0.0]), np.array([1.0, 0.0]))  # q = (1/2, 1/2)
     array([ 0.25, -0.25])
     """
     x = as_float_array(x, "x")
@@ -566,13 +567,13 @@ class Identity(Layer):
 class Softmax(Layer):
     r"""Softmax layer along ``axis`` (default -1: input ``(n_samples, num_classes)``).
 
-    .. math:: s = \operatorname{softmax}(x), \qquad
-              \frac{\partial L}{\partial x} = s \odot \Bigl(g - \sum_j g_j s_j\Bigr),
-              \quad g = \frac{\partial L}{\partial s}
+    .. math:: q = S(z), \qquad
+              \frac{\partial L}{\partial z} = q \odot \Bigl(\frac{\partial L}{\partial q}
+              - \sum_j \frac{\partial L}{\partial q_j}\, q_j\Bigr)
 
-    ``forward`` caches its output :math:`s` and raises ``ValueError`` when a
+    ``forward`` caches its output :math:`q` and raises ``ValueError`` when a
     slice's largest logit is nan or inf (the slice would be all nan). Before a
-    cross-entropy loss, the loss's combined gradient :math:`s - y` is cheaper
+    cross-entropy loss, the loss's combined gradient :math:`q - y` is cheaper
     and more accurate than :meth:`backward`.
 
     >>> layer = Softmax()
