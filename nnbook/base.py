@@ -103,6 +103,18 @@ class Layer:
         return f"{type(self).__name__}()"
 
 
+def is_weight_matrix(name) -> bool:
+    """Whether a parameter is a weight matrix: named ``W`` (``"W"``, ``"0.W"``, ``"0.1.W"``).
+
+    The one rule for what weight decay and the L1/L2 penalties act on (biases
+    and batch norm's ``gamma``/``beta`` are not weight matrices).
+
+    >>> is_weight_matrix("2.W"), is_weight_matrix("2.b"), is_weight_matrix("1.gamma")
+    (True, False, False)
+    """
+    return str(name).rsplit(".", 1)[-1] == "W"
+
+
 def check_backward_input(layer: Layer, cached, grad_output: np.ndarray) -> np.ndarray:
     """Validate ``grad_output`` against ``cached``, the output of ``layer.forward``.
 

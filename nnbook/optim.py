@@ -42,6 +42,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._validation import FLOAT_DTYPES, check_positive_int, check_scalar, lookup
+from .base import is_weight_matrix
 
 __all__ = [
     "OPTIMIZERS",
@@ -80,11 +81,6 @@ def _collect(params) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return triples
 
 
-def _is_weight(name: str) -> bool:
-    """A weight matrix: a parameter called ``W`` (``"W"``, or ``"0.W"`` in a Sequential)."""
-    return str(name).rsplit(".", 1)[-1] == "W"
-
-
 def _address(a: np.ndarray) -> int:
     return a.__array_interface__["data"][0]
 
@@ -106,7 +102,7 @@ def _packed(params, triples) -> tuple[np.ndarray, np.ndarray] | None:
         for part, whole in ((value, values), (grad, grads)):
             block = whole[start:stop]
             if not (part.dtype == whole.dtype and part.flags.c_contiguous
-                    and np.shares_memory(part, block) and _address(part) == _address(block)):
+                    and part.size == block.size and _address(part) == _address(block)):
                 return None
         start = stop
     return (values, grads) if start == values.size == grads.size else None
@@ -188,11 +184,11 @@ class Optimizer:
         if flat is not None:
             self._slots, self._slot_names = [flat], ["(all, packed)"]
             self._weight_mask = [np.concatenate(
-                [np.full(value.size, _is_weight(name)) for name, value, _ in triples])]
+                [np.full(value.size, is_weight_matrix(name)) for name, value, _ in triples])]
         else:
             self._slots = [(value, grad) for _, value, grad in triples]
             self._slot_names = list(self.names)
-            self._weight_mask = [_is_weight(name) for name in self.names]
+            self._weight_mask = [is_weight_matrix(name) for name in self.names]
         self._scratch = [np.empty_like(value) for value, _ in self._slots]
         self.weight_decay = weight_decay
 

@@ -24,8 +24,8 @@ import numpy as np
 
 from ._validation import as_float_array, as_generator, check_positive_int, check_scalar
 from .activations import Sigmoid, Softmax
-from .base import DivergenceError
-from .layers import BatchNorm1d, Dense
+from .base import DivergenceError, is_weight_matrix
+from .layers import BatchNorm1d
 from .losses import Loss, get_loss
 from .metrics import THRESHOLDS
 from .regularization import l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_grad
@@ -273,20 +273,21 @@ def _all_finite(arrays) -> bool:
 
 
 class _WeightPenalty:
-    """:math:`R(W)` over the weight matrices of a model's Dense layers; see :func:`fit`."""
+    """:math:`R(W)` over a model's weight matrices (as weight decay); see :func:`fit`."""
 
     def __init__(self, terms: tuple[tuple[str, float], ...], model) -> None:
-        dense = [layer for layer in getattr(model, "layers", ()) if isinstance(layer, Dense)]
-        if not dense:
-            raise ValueError(
-                "penalty applies to the weight matrices of Dense layers, but the model has "
-                "no Dense layer"
-            )
-        self.terms = [(lam, *_PENALTIES[kind]) for kind, lam in terms]
         # The arrays themselves (views into the model's flat vectors): the gradients
         # the optimizer reads are those we add to.
-        self.weights = [layer.params["W"] for layer in dense]
-        self.grads = [layer.grads["W"] for layer in dense]
+        weights = [(value, grad) for name, value, grad in model.parameters()
+                   if is_weight_matrix(name)]
+        if not weights:
+            raise ValueError(
+                "penalty applies to the weight matrices of Dense layers (parameters named "
+                "'W'), but the model has no Dense layer"
+            )
+        self.terms = [(lam, *_PENALTIES[kind]) for kind, lam in terms]
+        self.weights = [value for value, _ in weights]
+        self.grads = [grad for _, grad in weights]
 
     def __call__(self) -> float:
         """Add :math:`\\partial R / \\partial W` to the weight gradients; return :math:`R(W)`.

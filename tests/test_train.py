@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nnbook.gradcheck import numerical_gradient
-from nnbook.layers import BatchNorm1d, Dense, Sigmoid
+from nnbook.layers import BatchNorm1d, Dense, ReLU, Sigmoid
 from nnbook.losses import cross_entropy, get_loss, mse
 from nnbook.network import Sequential, mlp
 from nnbook.optim import SGD, Adam, step_decay
@@ -670,3 +670,23 @@ def test_penalty_in_repr_verbose_line_and_plot(capsys):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_penalty_reaches_the_dense_layers_of_a_nested_model():
+    """The penalty and weight_decay act on the same arrays, those named W, at any depth
+    (the penalty used to look at the top-level layers only, and skipped nested ones)."""
+    X, y = blobs(n=40)
+
+    def nested():
+        inner = mlp([2, 6], rng=0)
+        return Sequential([inner, ReLU(), Dense(6, 3, rng=1)])
+
+    penalized, decayed = nested(), nested()
+    fit(penalized, "cross_entropy", SGD(penalized, lr=0.05), X, y, epochs=3, batch_size=8,
+        rng=0, penalty=("l2", 0.1))
+    fit(decayed, "cross_entropy", SGD(decayed, lr=0.05, weight_decay=0.1), X, y, epochs=3,
+        batch_size=8, rng=0)
+    names = [name for name, _, _ in penalized.parameters()]
+    assert "0.0.W" in names
+    for (_, a, _), (_, b, _) in zip(penalized.parameters(), decayed.parameters(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
