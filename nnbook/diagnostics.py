@@ -55,6 +55,11 @@ class SignalStatistics(_Fields):
     activation_std : numpy.ndarray
         :math:`\operatorname{std}(h_l)`, after the activation, batch norm and
         dropout that follow (:math:`z_l` when another dense layer follows directly).
+    activation_unit_std : numpy.ndarray
+        :math:`\frac{1}{m}\sum_j \operatorname{std}_i(h_{l,ij})`: each unit's spread
+        across the samples, averaged over the layer's :math:`m` units. Near 0 when
+        the units' outputs no longer depend on the input, however large
+        ``activation_std`` is.
     activation_grad_std : numpy.ndarray
         :math:`\operatorname{std}(\partial L / \partial h_l)`.
     weight_grad_norm : numpy.ndarray
@@ -72,6 +77,7 @@ class SignalStatistics(_Fields):
     layer: np.ndarray
     preactivation_std: np.ndarray
     activation_std: np.ndarray
+    activation_unit_std: np.ndarray
     activation_grad_std: np.ndarray
     weight_grad_norm: np.ndarray
     weight_grad_std: np.ndarray
@@ -83,6 +89,7 @@ def signal_statistics(model: Sequential, X, grad_output=None, rng=None) -> Signa
     .. math::
 
         \operatorname{std}(z_l), \quad \operatorname{std}(h_l), \quad
+        \tfrac{1}{m}\textstyle\sum_j \operatorname{std}_i(h_{l,ij}), \quad
         \operatorname{std}\Big(\frac{\partial L}{\partial h_l}\Big), \quad
         \Big\|\frac{\partial L}{\partial W_l}\Big\|_F, \quad
         \operatorname{std}\Big(\frac{\partial L}{\partial W_l}\Big)
@@ -158,11 +165,15 @@ def signal_statistics(model: Sequential, X, grad_output=None, rng=None) -> Signa
     def std(arrays):
         return np.array([float(np.std(a, dtype=np.float64)) for a in arrays])
 
+    def unit_std(arrays):  # each column's std across the rows, averaged over the columns
+        return np.array([float(np.std(a, axis=0, dtype=np.float64).mean()) for a in arrays])
+
     weight_grads = [layers[i].grads["W"] for i in dense]
     return SignalStatistics(
         layer=np.array(dense),
         preactivation_std=std(outputs[i] for i in dense),
         activation_std=std(outputs[i] for i in block_end),
+        activation_unit_std=unit_std(outputs[i] for i in block_end),
         activation_grad_std=std(upstream[i] for i in block_end),
         weight_grad_norm=np.array(
             [float(np.linalg.norm(w.astype(np.float64, copy=False))) for w in weight_grads]

@@ -87,15 +87,30 @@ def test_a_model_is_a_layer_and_nests():
     model = Sequential([Dense(3, 4, rng=rng), ReLU(), block, Sigmoid(), Dense(4, 2, rng=rng)])
     assert isinstance(model, Layer)
     assert [name for name, _, _ in model.parameters()] == [
-        "0.W", "0.b", "2.0.W", "2.0.b", "2.2.W", "2.2.b", "4.W", "4.b"
+        "0.W",
+        "0.b",
+        "2.0.W",
+        "2.0.b",
+        "2.2.W",
+        "2.2.b",
+        "4.W",
+        "4.b",
     ]
     assert model.num_parameters() == 16 + (25 + 24) + 10
     check_network_gradients(model, rng.standard_normal((6, 3)), rng)
     # Trained as a whole, the nested parameters move too.
     X = rng.standard_normal((20, 3))
     before = block[0].params["W"].copy()
-    fit(model, "cross_entropy", SGD(model, lr=0.5), X, (X[:, 0] > 0).astype(int),
-        epochs=2, batch_size=5, rng=0)
+    fit(
+        model,
+        "cross_entropy",
+        SGD(model, lr=0.5),
+        X,
+        (X[:, 0] > 0).astype(int),
+        epochs=2,
+        batch_size=5,
+        rng=0,
+    )
     assert not np.array_equal(block[0].params["W"], before)
     assert "  (2) Sequential(\n      (0) Dense(4 -> 5)  25 params\n" in repr(model)
 
@@ -356,6 +371,11 @@ def test_signal_statistics_by_hand():
     np.testing.assert_array_equal(stats.layer, [0, 2])
     np.testing.assert_allclose(stats.preactivation_std, [z1.std(), z2.std()])
     np.testing.assert_allclose(stats.activation_std, [h1.std(), z2.std()])
+    per_unit = [
+        np.mean([h1[:, j].std() for j in range(4)]),
+        np.mean([z2[:, 0].std(), z2[:, 1].std()]),
+    ]  # noqa: E501
+    np.testing.assert_allclose(stats.activation_unit_std, per_unit)
     np.testing.assert_allclose(stats.activation_grad_std, [dh1.std(), G.std()])
     np.testing.assert_allclose(stats.weight_grad_norm, [np.linalg.norm(dW1), np.linalg.norm(dW2)])
     np.testing.assert_allclose(stats.weight_grad_std, [dW1.std(), dW2.std()])
@@ -363,6 +383,7 @@ def test_signal_statistics_by_hand():
         "layer",
         "preactivation_std",
         "activation_std",
+        "activation_unit_std",
         "activation_grad_std",
         "weight_grad_norm",
         "weight_grad_std",
@@ -393,6 +414,19 @@ def test_signal_statistics_shows_vanishing_gradients_in_deep_sigmoid_nets():
     # Each sigmoid scales gradients by at most 1/4: they shrink towards the input.
     assert np.all(np.diff(stats.weight_grad_norm[:-1]) > 0)
     assert stats.weight_grad_norm[0] < 1e-3 * stats.weight_grad_norm[-1]
+
+
+def test_signal_statistics_shows_the_forward_collapse_that_the_overall_std_hides():
+    # Deep sigmoid, Xavier: each unit's output stops depending on the input (the
+    # spread across samples shrinks layer by layer), while the std over all
+    # entries stays large, because the units settle at different constants.
+    rng = np.random.default_rng(0)
+    deep = mlp([50] * 9, activation="sigmoid", init="xavier_normal", rng=rng)
+    stats = signal_statistics(deep, rng.standard_normal((100, 50)), rng=rng)
+    hidden = stats.activation_unit_std[:-1]
+    assert np.all(np.diff(hidden) < 0)
+    assert hidden[-1] < 1e-3 * hidden[0]
+    assert np.all(stats.activation_std[:-1] > 0.05)
 
 
 def test_signal_statistics_checks():
