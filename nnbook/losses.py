@@ -168,27 +168,27 @@ def _check_beta(beta) -> float:
 # --------------------------------------------------------------------------
 
 
-def _cross_entropy_kernel(logits, target, want_grad=True):
-    # L = mean_i (log sum_j e^{z_ij - m_i} - (z_{i y_i} - m_i)), m_i = max_j z_ij
-    n = logits.shape[0]
-    p = logits - logits.max(axis=1, keepdims=True)  # shifted logits: max 0 per row
+def _cross_entropy_kernel(Z, target, want_grad=True):
+    # L = (1/n) sum_i [log sum_k e^(Z_ik - m_i) - (Z_iy_i - m_i)], m_i = max_k Z_ik
+    n = Z.shape[0]
+    shifted = Z - Z.max(axis=1, keepdims=True)  # Z_ik - m_i <= 0: exp cannot overflow
     rows = np.arange(n)
-    if target.ndim == 1:  # integer labels
-        picked = p[rows, target].sum()
-    else:  # class probabilities, shape (n, K)
-        picked = np.vdot(target, p)
-    np.exp(p, out=p)
-    s = p.sum(axis=1, keepdims=True)  # in [1, k]: the log cannot overflow nor hit 0
+    if target.ndim == 1:  # integer labels y
+        picked = shifted[rows, target].sum()
+    else:  # class probabilities Y, shape (n, K)
+        picked = np.vdot(target, shifted)
+    Q = np.exp(shifted, out=shifted)
+    s = Q.sum(axis=1, keepdims=True)  # in [1, K]: its log cannot overflow nor hit 0
     loss = (float(np.log(s).sum()) - float(picked)) / n
     if not want_grad:
         return loss, None
-    p /= s  # softmax S(z)
+    Q /= s  # Q = S(Z), the softmax of each row
     if target.ndim == 1:
-        p[rows, target] -= 1  # S(z) - Y, Y one-hot
+        Q[rows, target] -= 1  # Q - Y, with Y one-hot
     else:
-        p -= target
-    p *= 1.0 / n
-    return loss, p
+        Q -= target
+    Q *= 1.0 / n  # dL/dZ = (Q - Y) / n
+    return loss, Q
 
 
 def _binary_cross_entropy_kernel(p, y, want_grad=True):
