@@ -70,6 +70,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS -u MKL_NUM_THREADS $(BIN)/python benchmarks/mlp.py
+	env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS -u MKL_NUM_THREADS $(BIN)/python benchmarks/cnn.py
 
 clean:
 	rm -rf _build

@@ -37,31 +37,17 @@ runs once on its inputs, which a one-epoch workload pays in full).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import time
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
+from _harness import Workload, best_of, print_table, time_nnbook, time_torch, torch_version
 
 import nnbook
 from nnbook.network import mlp
-from nnbook.optim import Adam
-from nnbook.train import fit
-
-
-@dataclass
-class Workload:
-    name: str
-    description: str
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    hidden: int
-    batch_size: int
-    epochs: int
 
 
 def digits_workload(quick: bool) -> Workload:
@@ -84,9 +70,9 @@ def digits_workload(quick: bool) -> Workload:
         y_train,
         X_test,
         y_test,
-        128,
-        64,
-        epochs,
+        batch_size=64,
+        epochs=epochs,
+        hidden=128,
     )
 
 
@@ -105,9 +91,9 @@ def teacher_workload(quick: bool) -> Workload:
         y[:n_train],
         X[n_train:],
         y[n_train:],
-        256,
-        128,
-        1,
+        batch_size=128,
+        epochs=1,
+        hidden=256,
     )
 
 
@@ -116,23 +102,7 @@ def teacher_workload(quick: bool) -> Workload:
 
 def run_nnbook(w: Workload) -> tuple[float, float, float]:
     d, k = w.X_train.shape[1], int(w.y_train.max()) + 1
-    model = mlp([d, w.hidden, k], activation="relu", rng=0, dtype=np.float32)
-    optimizer = Adam(model, lr=1e-3)
-    start = time.perf_counter()
-    history = fit(
-        model,
-        "cross_entropy",
-        optimizer,
-        w.X_train,
-        w.y_train,
-        epochs=w.epochs,
-        batch_size=w.batch_size,
-        rng=0,
-    )
-    seconds = time.perf_counter() - start
-    accuracy = float(np.mean(model.predict_classes(w.X_test) == w.y_test))
-    # Also the epoch loop alone (History.seconds): fit without its one-off input checks.
-    return seconds / w.epochs, accuracy, sum(history.seconds) / w.epochs
+    return time_nnbook(mlp([d, w.hidden, k], activation="relu", rng=0, dtype=np.float32), w)
 
 
 def run_sklearn(w: Workload) -> tuple[float, float]:
@@ -170,25 +140,7 @@ def run_torch(w: Workload) -> tuple[float, float]:
     model = torch.nn.Sequential(
         torch.nn.Linear(d, w.hidden), torch.nn.ReLU(), torch.nn.Linear(w.hidden, k)
     )
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    X = torch.from_numpy(w.X_train)
-    y = torch.from_numpy(w.y_train.astype(np.int64))
-    generator = torch.Generator().manual_seed(0)
-    n = len(X)
-    start = time.perf_counter()
-    for _ in range(w.epochs):
-        order = torch.randperm(n, generator=generator)
-        for i in range(0, n, w.batch_size):
-            batch = order[i : i + w.batch_size]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(X[batch]), y[batch])
-            loss.backward()
-            optimizer.step()
-    seconds = time.perf_counter() - start
-    with torch.no_grad():
-        predicted = model(torch.from_numpy(w.X_test)).argmax(dim=1).numpy()
-    return seconds / w.epochs, float(np.mean(predicted == w.y_test))
+    return time_torch(model, w)
 
 
 def matmul_floor(w: Workload) -> float:
@@ -210,12 +162,8 @@ def matmul_floor(w: Workload) -> float:
     return (time.perf_counter() - start) / w.epochs
 
 
-def torch_version() -> str | None:
-    try:
-        import torch
-    except ImportError:
-        return None
-    return torch.__version__
+def _floor(w: Workload, floors: list[float]) -> None:
+    floors.append(matmul_floor(w))
 
 
 # ------------------------------------------------------------------ main
@@ -250,21 +198,10 @@ def main() -> None:
     if args.workload in ("W2", "all"):
         workloads.append(teacher_workload(args.quick))
     for w in workloads:
-        best = {name: (np.inf, np.nan, np.nan) for name in runners}
-        floor = np.inf
-        for _ in range(repeats):
-            for name, run in runners.items():  # interleaved: noise hits all alike
-                result = run(w)
-                if result[0] < best[name][0]:
-                    best[name] = result
-            floor = min(floor, matmul_floor(w))
-        print(f"\n{w.name}: {w.description} ({len(w.X_train)} train / {len(w.X_test)} test)")
-        print(f"  {'implementation':<14}{'ms/epoch':>10}{'vs nnbook':>11}{'test acc':>10}")
-        reference = best["nnbook"][0]
-        for name, (seconds, accuracy, *_) in best.items():
-            print(
-                f"  {name:<14}{1e3 * seconds:>10.2f}{seconds / reference:>10.2f}x{accuracy:>10.4f}"
-            )
+        floors: list[float] = []
+        best = best_of(runners, w, repeats, between=functools.partial(_floor, w, floors))
+        floor, reference = min(floors), best["nnbook"][0]
+        print_table(w, best, width=14)
         loop = best["nnbook"][2]
         print(
             f"  nnbook's matrix products alone: {1e3 * floor:.2f} ms/epoch, "

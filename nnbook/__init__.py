@@ -7,6 +7,7 @@ One module per concept of the course notes, each readable top to bottom:
 - :mod:`nnbook.losses` — loss functions (损失函数)
 - :mod:`nnbook.regularization` — L1, L2 and dropout (正则项)
 - :mod:`nnbook.layers`, :mod:`nnbook.network` — dense layers, batch norm, networks
+- :mod:`nnbook.conv` — convolution, max pooling, flatten (卷积神经网络)
 - :mod:`nnbook.diagnostics` — signal sizes, dead units and FLOPs, layer by layer
 - :mod:`nnbook.optim` — gradient descent and its variants (优化算法)
 - :mod:`nnbook.train` — the training loop
@@ -20,6 +21,7 @@ network diagram and chapter 1's nested sets).
 
 from . import (
     activations,
+    conv,
     diagnostics,
     gradcheck,
     init,
@@ -31,8 +33,9 @@ from . import (
     regularization,
     train,
 )
+from .conv import Conv2D, Flatten, MaxPool2D
 from .diagnostics import activation_statistics, forward_flops
-from .layers import BatchNorm1d, Dense
+from .layers import BatchNorm1d, Dense, Residual
 from .network import Sequential, mlp
 from .optim import SGD, AdaGrad, Adam, Momentum, RMSProp
 from .train import DivergenceError, History, evaluate, fit
@@ -44,14 +47,19 @@ __all__ = [
     "AdaGrad",
     "Adam",
     "BatchNorm1d",
+    "Conv2D",
     "Dense",
     "DivergenceError",
+    "Flatten",
     "History",
+    "MaxPool2D",
     "Momentum",
     "RMSProp",
+    "Residual",
     "Sequential",
     "activation_statistics",
     "activations",
+    "conv",
     "diagnostics",
     "evaluate",
     "fit",

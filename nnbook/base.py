@@ -9,6 +9,7 @@ does), so there is no ``zero_grad``; to accumulate over batches, add them yourse
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterator
 
@@ -76,6 +77,16 @@ class Layer:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
 
+    def predict(self, x) -> np.ndarray:
+        """Output in evaluation mode, the layer untouched (its mode, caches, statistics).
+
+        Runs ``forward`` on a shallow copy in evaluation mode (no dropout, batch
+        norm with its running statistics); the copy shares the parameters.
+        """
+        twin = copy.copy(self)
+        twin.training = False
+        return twin.forward(x)
+
     def train(self, mode: bool = True) -> Layer:
         """Switch to training mode (or evaluation mode with ``mode=False``)."""
         self.training = bool(mode)
@@ -125,15 +136,27 @@ def check_backward_input(layer: Layer, cached, grad_output: np.ndarray) -> np.nd
     >>> check_backward_input(Layer(), np.zeros((2, 3)), np.ones((3, 2)))
     Traceback (most recent call last):
     ...
-    ValueError: grad_output has shape (3, 2); expected (2, 3), the shape of Layer's last output
+    ValueError: grad_output has shape (3, 2); expected (2, 3), the shape of Layer()'s last output
     """
-    if cached is None:
+    return check_grad_shape(layer, grad_output, None if cached is None else cached.shape)
+
+
+def check_grad_shape(layer: Layer, grad_output, shape: tuple | None) -> np.ndarray:
+    """``grad_output`` as an array of ``shape``, the shape of ``layer``'s last output.
+
+    ``shape`` is None when forward has not run: ``RuntimeError``; another shape:
+    ``ValueError``.
+
+    >>> check_grad_shape(Layer(), np.ones((2, 3)), (2, 3)).shape
+    (2, 3)
+    """
+    if shape is None:
         raise RuntimeError(f"{type(layer).__name__}.backward called before forward")
     grad_output = np.asarray(grad_output)
-    if grad_output.shape != cached.shape:
+    if grad_output.shape != shape:
         raise ValueError(
-            f"grad_output has shape {grad_output.shape}; expected {cached.shape}, "
-            f"the shape of {type(layer).__name__}'s last output"
+            f"grad_output has shape {grad_output.shape}; expected {shape}, "
+            f"the shape of {layer!r}'s last output"
         )
     return grad_output
 

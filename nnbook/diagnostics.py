@@ -18,6 +18,7 @@ import numpy as np
 
 from ._validation import as_float_array, as_generator
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from .conv import Conv2D
 from .layers import Dense
 from .network import _PACKABLE, Sequential, mlp  # noqa: F401 (mlp: for the examples)
 
@@ -310,40 +311,69 @@ def activation_statistics(model: Sequential, X) -> ActivationStatistics:
 # ------------------------------------------------------------------ cost
 
 
-def forward_flops(model: Sequential) -> int:
-    r"""Floating-point operations of one forward pass, per sample, counting dense layers only.
+def forward_flops(model: Sequential, input_shape=None) -> int:
+    r"""Floating-point operations of one forward pass, per sample, in dense and conv layers.
 
     .. math::
 
         \text{FLOPs} = \sum_{l \,\in\, \text{Dense}}
         \big(2\, \text{fan\_in}_l\, \text{fan\_out}_l + \text{fan\_out}_l\big)
+        + \sum_{l \,\in\, \text{Conv2D}}
+        C_{\text{out}} H_{\text{out}} W_{\text{out}}\, \big(2\, C_{\text{in}} k_h k_w + 1\big)
 
-    (a multiply-add counts 2; activations, normalization, dropout and the loss are
-    not counted).
+    (a multiply-add counts 2, the bias 1; activations, pooling, normalization,
+    dropout and the loss are not counted).
 
     Parameters
     ----------
     model : Sequential
+    input_shape : tuple of int, optional
+        The shape of one sample, e.g. ``(1, 8, 8)`` for one-channel 8x8 images.
+        Required when the model has a :class:`~nnbook.conv.Conv2D` layer, whose
+        cost depends on the size of its input.
 
     Returns
     -------
     int
-        0 for a model without dense layers.
+        0 for a model without dense or conv layers.
 
     Raises
     ------
     ValueError
-        For a model that is not a Sequential.
+        For a model that is not a Sequential, or a model with a Conv2D layer
+        and no ``input_shape`` (or one that does not fit the model).
 
     Examples
     --------
     >>> forward_flops(mlp([64, 128, 10], rng=0))  # (2*64*128 + 128) + (2*128*10 + 10)
     19082
+    >>> from nnbook.conv import Conv2D, Flatten
+    >>> cnn = Sequential([Conv2D(1, 4, 3, padding=1, rng=0), Flatten(), Dense(256, 10, rng=0)])
+    >>> forward_flops(cnn, input_shape=(1, 8, 8))  # 4*8*8*(2*9 + 1) + (2*256*10 + 10)
+    9994
     """
     if not isinstance(model, Sequential):
         raise ValueError(f"model must be a Sequential, got {type(model).__name__}")
-    return sum(
-        2 * layer.fan_in * layer.fan_out + layer.fan_out
-        for layer in model.layers
-        if isinstance(layer, Dense)
-    )
+    has_conv = any(isinstance(layer, Conv2D) for layer in model.layers)
+    if input_shape is None:
+        if has_conv:
+            raise ValueError(
+                "a convolution's cost depends on the size of its input: pass "
+                "input_shape, the shape of one sample, e.g. (1, 8, 8)"
+            )
+        return sum(
+            2 * layer.fan_in * layer.fan_out + layer.fan_out
+            for layer in model.layers
+            if isinstance(layer, Dense)
+        )
+    x = np.zeros((1, *input_shape), dtype=model.dtype)  # one sample, to follow the shapes
+    flops = 0
+    for layer in model.layers:
+        out = layer.predict(x)
+        if isinstance(layer, Dense):
+            flops += 2 * layer.fan_in * layer.fan_out + layer.fan_out
+        elif isinstance(layer, Conv2D):
+            kh, kw = layer.kernel_size
+            flops += out[0].size * (2 * layer.in_channels * kh * kw + 1)
+        x = out
+    return int(flops)

@@ -1,32 +1,41 @@
-r"""Layers with parameters (带参数的层): :class:`Dense` and :class:`BatchNorm1d`.
+r"""Layers with parameters (带参数的层): :class:`Dense`, :class:`BatchNorm1d`, :class:`Residual`.
 
 Each layer maps a batch of shape ``(n, fan_in)`` to ``(n, fan_out)`` in
 ``forward``; ``backward`` takes :math:`G = \partial L / \partial Z` (the
 gradient at its output), writes the gradients of its parameters into
 ``grads`` and returns :math:`\partial L / \partial X`. The gradients are
 written *in place* into arrays made once (an optimizer holds them) and are
-overwritten by the next ``backward``. The parameter-free layers are
-re-exported here, so ``from nnbook.layers import Dense, ReLU`` works.
+overwritten by the next ``backward``. The parameter-free layers and the
+convolutional layers of :mod:`nnbook.conv` are re-exported here, so
+``from nnbook.layers import Conv2D, Dense, ReLU`` works.
 """
 
 from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
 
 import numpy as np
 
 from ._validation import check_positive_int, check_scalar, float_dtype
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
-from .base import Layer
+from .base import Layer, check_grad_shape
+from .conv import Conv2D, Flatten, MaxPool2D
 from .init import get_initializer
 from .regularization import Dropout
 
 __all__ = [
     "BatchNorm1d",
+    "Conv2D",
     "Dense",
     "Dropout",
+    "Flatten",
     "Identity",
     "Layer",
     "LeakyReLU",
+    "MaxPool2D",
     "ReLU",
+    "Residual",
     "Sigmoid",
     "Softmax",
     "Tanh",
@@ -46,18 +55,6 @@ def _check_input(layer: Layer, x, width: int) -> np.ndarray:
             raise ValueError(f"{layer!r} expects a real numeric input, got dtype {x.dtype}")
         x = x.astype(layer.dtype)
     return x
-
-
-def _check_grad(layer: Layer, grad_output, shape: tuple | None) -> np.ndarray:
-    if shape is None:
-        raise RuntimeError(f"{type(layer).__name__}.backward called before forward")
-    grad_output = np.asarray(grad_output)
-    if grad_output.shape != shape:
-        raise ValueError(
-            f"grad_output has shape {grad_output.shape}; expected {shape}, "
-            f"the shape of {layer!r}'s last output"
-        )
-    return grad_output
 
 
 class Dense(Layer):
@@ -131,7 +128,7 @@ class Dense(Layer):
         the layer's arithmetic), which nobody needs below a network's first layer.
         """
         X = self._x
-        G = _check_grad(self, G, None if X is None else (X.shape[0], self.fan_out))
+        G = check_grad_shape(self, G, None if X is None else (X.shape[0], self.fan_out))
         np.matmul(X.T, G, out=self.grads["W"])  # dW = X^T G (in place: see the module doc)
         G.sum(axis=0, out=self.grads["b"])  # db = sum of G over the samples
         if not need_input_grad:
@@ -246,7 +243,7 @@ class BatchNorm1d(Layer):
     def backward(self, grad_output, need_input_grad: bool = True) -> np.ndarray | None:
         """Fill ``grads["gamma"]``, ``grads["beta"]``; return dL/dx (or None)."""
         cache = self._cache
-        g = _check_grad(self, grad_output, None if cache is None else cache[0].shape)
+        g = check_grad_shape(self, grad_output, None if cache is None else cache[0].shape)
         x_hat, inv_std, batch_stats = cache
         dbeta, dgamma = self.grads["beta"], self.grads["gamma"]
         g.sum(axis=0, out=dbeta)
@@ -265,3 +262,120 @@ class BatchNorm1d(Layer):
 
     def __repr__(self) -> str:
         return f"BatchNorm1d({self.num_features})"
+
+
+class Residual(Layer):
+    r"""Residual connection (残差连接): a block's output added to its input.
+
+    .. math::
+
+        y = x + F(x), \qquad
+        \frac{\partial L}{\partial x} = G + \frac{\partial L}{\partial x}\Big|_F
+
+    with :math:`G = \partial L / \partial y` and :math:`\partial L / \partial x|_F`
+    what ``block.backward(G)`` returns: the gradient reaches :math:`x` through
+    the identity whatever the block does to it. Shapes: ``x``, ``F(x)``, ``y``
+    and ``G`` alike, e.g. (n, features).
+
+    Parameters
+    ----------
+    block : Layer
+        :math:`F`, typically a :class:`~nnbook.network.Sequential` whose output
+        has the shape of its input. Its parameters are the Residual's, named
+        ``"block." + name`` (``"block.0.W"``); :meth:`train` and :meth:`eval`
+        reach it.
+
+    Raises
+    ------
+    ValueError
+        For a ``block`` that is not a Layer, or (in ``forward``) an output
+        whose shape is not the input's.
+
+    Notes
+    -----
+    Its parameters live in the block (``params`` is empty), so a
+    ``Sequential`` around it does not pack the model's parameters into one
+    vector; an optimizer updates them array by array.
+
+    Examples
+    --------
+    >>> from nnbook.network import Sequential
+    >>> block = Sequential([Dense(3, 3, rng=0), ReLU()])
+    >>> layer = Residual(block)
+    >>> x = np.ones((4, 3))
+    >>> bool(np.allclose(layer.forward(x), x + block.forward(x)))
+    True
+    >>> layer.backward(np.ones((4, 3))).shape  # G + block.backward(G)
+    (4, 3)
+    >>> layer, [name for name, value, grad in layer.parameters()]
+    (Residual(Dense(3 -> 3), ReLU), ['block.0.W', 'block.0.b'])
+    """
+
+    _caches = ("_shape",)
+
+    def __init__(self, block: Layer) -> None:
+        if not isinstance(block, Layer):
+            raise ValueError(
+                f"block is {type(block).__name__} {block!r}"[:120]
+                + "; expected a nnbook.base.Layer such as a Sequential"
+            )
+        super().__init__()
+        self.block = block
+        self.training = block.training
+        # Whether block.backward can skip its own dL/dx (Dense, BatchNorm1d, Sequential).
+        self._block_skips = "need_input_grad" in inspect.signature(block.backward).parameters
+        self._shape: tuple | None = None
+
+    def forward(self, x) -> np.ndarray:
+        """``x + block(x)``, the shape of ``x``; the block caches what backward needs."""
+        x = np.asarray(x)
+        return x + self._block_output(self.block.forward(x), x)
+
+    def predict(self, x) -> np.ndarray:
+        """``x + block(x)`` in evaluation mode, the block untouched (as Sequential.predict)."""
+        x = np.asarray(x)
+        return x + self._block_output(self.block.predict(x), x, cache=False)
+
+    def _block_output(self, out: np.ndarray, x: np.ndarray, cache: bool = True) -> np.ndarray:
+        if out.shape != x.shape:
+            raise ValueError(
+                f"{self!r}: the block maps an input of shape {x.shape} to an output of shape "
+                f"{out.shape}; expected the same shape, so that x + block(x) is defined"
+            )
+        if cache:
+            self._shape = out.shape
+        return out
+
+    def backward(self, grad_output, need_input_grad: bool = True) -> np.ndarray | None:
+        """Fill the block's gradients; return ``G + block.backward(G)`` (or None)."""
+        G = check_grad_shape(self, grad_output, self._shape)
+        if need_input_grad:
+            return G + self.block.backward(G)  # through the skip and through the block
+        if self._block_skips:
+            self.block.backward(G, need_input_grad=False)
+        else:
+            self.block.backward(G)
+        return None
+
+    def parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        """Yield the block's ``(name, value, gradient)`` as ``("block." + name, ...)``."""
+        for name, value, grad in self.block.parameters():
+            yield f"block.{name}", value, grad
+
+    def num_parameters(self) -> int:
+        """Number of trainable scalars (the block's)."""
+        return self.block.num_parameters()
+
+    def train(self, mode: bool = True) -> Residual:
+        """Training mode (or evaluation with ``mode=False``) for the block too; returns self."""
+        self.training = bool(mode)
+        self.block.train(mode)
+        return self
+
+    def _forget(self) -> None:
+        self._shape = None
+        self.block._forget()
+
+    def __repr__(self) -> str:
+        inner = [repr(layer) for layer in getattr(self.block, "layers", [self.block])]
+        return "Residual(" + ", ".join(t[:-2] if t.endswith("()") else t for t in inner) + ")"

@@ -24,25 +24,34 @@ import numpy as np
 from ._validation import as_generator, check_positive_int, check_scalar
 from .activations import Sigmoid, get_activation
 from .base import Layer
-from .layers import BatchNorm1d, Dense, Dropout
+from .conv import Conv2D, Flatten
+from .layers import BatchNorm1d, Dense, Dropout, Residual
 
 __all__ = ["Sequential", "mlp"]
 
 # Layers that accept backward(..., need_input_grad=False) and that access their
 # parameters only through ``params`` / ``grads`` (so they can be packed, below).
-_PACKABLE = (Dense, BatchNorm1d)
+_PACKABLE = (Dense, BatchNorm1d, Conv2D)
 
 
 def _width_in(layer: Layer) -> int | None:
+    """Input features (Dense, BatchNorm1d) or channels (Conv2D); None: any width."""
     if isinstance(layer, Dense):
         return layer.fan_in
     if isinstance(layer, BatchNorm1d):
         return layer.num_features
+    if isinstance(layer, Conv2D):
+        return layer.in_channels
     return None
 
 
 def _width_out(layer: Layer) -> int | None:
-    return layer.fan_out if isinstance(layer, Dense) else _width_in(layer)
+    """Output features or channels; None for a layer that keeps them (MaxPool2D, ReLU)."""
+    if isinstance(layer, Dense):
+        return layer.fan_out
+    if isinstance(layer, Conv2D):
+        return layer.out_channels
+    return _width_in(layer)
 
 
 def _short(layer: Layer) -> str:
@@ -64,7 +73,9 @@ class Sequential(Layer):
         must chain: every :class:`~nnbook.layers.Dense` or
         :class:`~nnbook.layers.BatchNorm1d` takes as many features as the
         last such layer before it produces (parameter-free layers keep the
-        width). All parameters share one dtype.
+        width), and every :class:`~nnbook.conv.Conv2D` as many channels; a
+        :class:`~nnbook.conv.Flatten` must stand between a convolution and a
+        dense layer. All parameters share one dtype.
 
     Raises
     ------
@@ -74,8 +85,8 @@ class Sequential(Layer):
 
     Notes
     -----
-    When every layer with parameters is a ``Dense`` or a ``BatchNorm1d``,
-    the model moves all parameters into one contiguous vector and all
+    When every layer with parameters is a ``Dense``, ``BatchNorm1d`` or
+    ``Conv2D``, the model moves all parameters into one contiguous vector and all
     gradients into another, once, when it is built (each ``params[name]``
     becomes a view; the arrays held before are made read-only, so an
     optimizer built on them raises). Slices (``model[:2]``) share the layers
@@ -137,14 +148,29 @@ class Sequential(Layer):
             layer._in_model = True  # no later model may pack it again
 
     def _check_widths(self) -> None:
-        width, source = None, None
+        width, source = None, None  # the features or channels that layer (source) produces
         for i, layer in enumerate(self.layers):
+            if isinstance(layer, Flatten):
+                width, source = None, None  # C * H * W features, but H and W are not known
+                continue
             expected = _width_in(layer)
-            if expected is not None and width is not None and expected != width:
-                raise ValueError(
-                    f"layer ({i}) {layer!r} expects {expected} input features, but layer "
-                    f"({source}) {self.layers[source]!r} before it produces {width}"
-                )
+            if expected is not None and width is not None:
+                before = self.layers[source]
+                if isinstance(layer, Conv2D) != isinstance(before, Conv2D):
+                    takes, gives = f"images (n, {expected}, H, W)", f"features (n, {width})"
+                    if isinstance(before, Conv2D):
+                        takes = f"features (n, {expected})"
+                        gives = f"images (n, {width}, H, W): put a Flatten between them"
+                    raise ValueError(
+                        f"layer ({i}) {layer!r} expects {takes}, but layer ({source}) "
+                        f"{before!r} before it produces {gives}"
+                    )
+                if expected != width:
+                    unit = "channels" if isinstance(layer, Conv2D) else "features"
+                    raise ValueError(
+                        f"layer ({i}) {layer!r} expects {expected} input {unit}, but layer "
+                        f"({source}) {before!r} before it produces {width}"
+                    )
             if _width_out(layer) is not None:
                 width, source = _width_out(layer), i
 
@@ -188,7 +214,7 @@ class Sequential(Layer):
         for layer in reversed(self.layers[first + 1 :]):
             g = layer.backward(g)
         if first < len(self.layers):
-            if isinstance(self.layers[first], (*_PACKABLE, Sequential)):
+            if isinstance(self.layers[first], (*_PACKABLE, Sequential, Residual)):
                 self.layers[first].backward(g, need_input_grad=False)
             else:  # a layer of another kind computes dL/dx anyway
                 self.layers[first].backward(g)
@@ -203,12 +229,7 @@ class Sequential(Layer):
         statistics change.
         """
         for layer in self.layers:
-            if isinstance(layer, Sequential):
-                x = layer.predict(x)
-                continue
-            twin = copy.copy(layer)
-            twin.training = False
-            x = twin.forward(x)
+            x = layer.predict(x)
         return x if x.flags.writeable else x.copy()  # the twins' caches are gone
 
     def predict_classes(self, x) -> np.ndarray:
@@ -244,6 +265,10 @@ class Sequential(Layer):
             return None  # a nested model keeps the storage it packed itself
         if not entries or not all(isinstance(layer, _PACKABLE) for layer, _ in entries):
             return None
+        if any(
+            not isinstance(layer, _PACKABLE) and layer.num_parameters() for layer in self.layers
+        ):
+            return None  # parameters held elsewhere (a Residual's block): a vector would miss them
         if any(getattr(layer, "_in_model", False) for layer in self.layers):
             return None  # layers of another model: their storage is that model's
         size = sum(layer.params[k].size for layer, k in entries)
@@ -261,8 +286,8 @@ class Sequential(Layer):
     def flat_parameters(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The contiguous ``(values, gradients)`` vectors behind every parameter, or None.
 
-        None when some layer with parameters is not a ``Dense`` or
-        ``BatchNorm1d``, or when the layers belong to another model (a slice,
+        None when some layer with parameters is not a ``Dense``,
+        ``BatchNorm1d`` or ``Conv2D``, or when the layers belong to another model (a slice,
         or a model built from another one's layers).
         """
         return self._flat

@@ -30,7 +30,7 @@ updated with one call per operation.
 
 A schedule is a callable ``schedule(epoch) -> lr`` (epochs counted from 0);
 :func:`nnbook.train.fit` sets ``optimizer.lr = schedule(epoch)`` before each
-epoch.
+epoch. :func:`clip_grad_norm` rescales the gradients before a step.
 """
 
 from __future__ import annotations
@@ -53,10 +53,12 @@ __all__ = [
     "Momentum",
     "Optimizer",
     "RMSProp",
+    "clip_grad_norm",
     "cosine",
     "exponential_decay",
     "get_optimizer",
     "step_decay",
+    "warmup",
 ]
 
 
@@ -534,6 +536,89 @@ def get_optimizer(name) -> type[Optimizer]:
 
 
 # --------------------------------------------------------------------------
+# Gradient clipping
+# --------------------------------------------------------------------------
+
+
+def _gradients(params) -> list[np.ndarray]:
+    """The gradient arrays of ``params``: the model's flat vector if it has one, else each."""
+    triples = _collect(params)
+    flat = _packed(params, triples)
+    return [flat[1]] if flat is not None else [grad for _, _, grad in triples]
+
+
+def _global_norm(grads: list[np.ndarray]) -> float:
+    r""":math:`\|g\| = \sqrt{\sum_i g_i^2}` over every array; nan or inf if a gradient is."""
+    norm = math.sqrt(sum(float(np.dot(g.ravel(), g.ravel())) for g in grads))
+    if not math.isfinite(norm) and all(np.isfinite(g).all() for g in grads):
+        # The squares overflowed: ||g|| = top * ||g / top|| with top = max |g_i|.
+        top = max(float(np.abs(g).max()) for g in grads)
+        norm = top * math.sqrt(sum(float(np.sum(np.square(g / top))) for g in grads))
+    return norm
+
+
+def _shrink(grads: list[np.ndarray], norm: float, max_norm: float) -> None:
+    """Scale ``grads`` (of global norm ``norm``) in place by ``min(1, max_norm/(norm + 1e-6))``."""
+    scale = max_norm / (norm + 1e-6)
+    if scale < 1.0:  # else untouched, to the last bit
+        for g in grads:
+            g *= scale
+
+
+def clip_grad_norm(params, max_norm) -> float:
+    r"""Gradient clipping by global norm (梯度裁剪): shrink all gradients together, in place.
+
+    .. math::
+
+        \|g\| = \sqrt{\textstyle\sum_{\theta} \sum_i g_{\theta,i}^2}, \qquad
+        g \leftarrow g \cdot \min\Big(1, \frac{c}{\|g\| + 10^{-6}}\Big)
+
+    over every parameter :math:`\theta` at once, with :math:`c` = ``max_norm``,
+    as ``torch.nn.utils.clip_grad_norm_``: the direction of the step is kept,
+    its length bounded. Gradients whose norm is below :math:`c` are not touched.
+    Call it after ``backward`` and before ``optimizer.step()``;
+    ``fit(..., clip_norm=c)`` does.
+
+    Parameters
+    ----------
+    params : model or iterable of (name, value, grad)
+        As for :class:`Optimizer`; every ``grad`` is rescaled in place.
+    max_norm : float, > 0
+        :math:`c`.
+
+    Returns
+    -------
+    float
+        :math:`\|g\|` before clipping.
+
+    Raises
+    ------
+    ValueError
+        For ``max_norm`` not a positive finite number, ``params`` without
+        parameters, or gradients holding nan or inf (left untouched).
+
+    Examples
+    --------
+    >>> g1, g2 = np.array([3.0]), np.array([4.0])
+    >>> clip_grad_norm([("a", np.zeros(1), g1), ("b", np.zeros(1), g2)], max_norm=1.0)
+    5.0
+    >>> np.round(np.concatenate([g1, g2]), 6)  # (3, 4) / 5, up to the 1e-6
+    array([0.6, 0.8])
+    """
+    max_norm = check_scalar(max_norm, "max_norm", low=0.0, low_inclusive=False)
+    grads = _gradients(params)
+    with np.errstate(over="ignore", invalid="ignore"):
+        norm = _global_norm(grads)
+    if not math.isfinite(norm):
+        raise ValueError(
+            f"the gradients hold nan or inf (global norm {norm}); clipping cannot make them "
+            "finite: expected finite gradients (a smaller learning rate may keep them so)"
+        )
+    _shrink(grads, norm, max_norm)
+    return norm
+
+
+# --------------------------------------------------------------------------
 # Learning-rate schedules
 # --------------------------------------------------------------------------
 
@@ -545,8 +630,8 @@ class Schedule:
 
         e \mapsto \eta(e), \qquad e = 0, 1, 2, \dots
 
-    Built by :func:`step_decay`, :func:`exponential_decay` and :func:`cosine`,
-    which check their settings; calling it checks the epoch.
+    Built by :func:`step_decay`, :func:`exponential_decay`, :func:`cosine` and
+    :func:`warmup`, which check their settings; calling it checks the epoch.
 
     Examples
     --------
@@ -674,3 +759,62 @@ def cosine(lr0, total_epochs, lr_min=0.0) -> Schedule:
         total_epochs=total,
         lr_min=lr_min,
     )
+
+
+def warmup(lr0, warmup_epochs, then=None) -> Schedule:
+    r"""Linear warm-up: climb to :math:`\eta_0` over :math:`E` epochs, then follow ``then``.
+
+    .. math::
+
+        \eta(e) = \begin{cases}
+            \eta_0\, \dfrac{e + 1}{E} & e < E \\
+            \eta_\text{then}(e - E) & e \ge E
+        \end{cases}
+
+    so the first epoch trains at :math:`\eta_0 / E` and epoch :math:`E - 1` at
+    :math:`\eta_0`; without ``then``, :math:`\eta(e) = \eta_0` for :math:`e \ge E`.
+    ``then`` starts counting at 0 when the warm-up ends.
+
+    Parameters
+    ----------
+    lr0 : float, > 0
+        :math:`\eta_0`, the rate the warm-up reaches.
+    warmup_epochs : int, >= 1
+        :math:`E`.
+    then : Schedule, callable or None
+        The schedule after the warm-up, e.g. ``cosine(lr0, total_epochs=T)``;
+        it must start where the warm-up ends: ``then(0) == lr0``.
+
+    Returns
+    -------
+    Schedule
+
+    Raises
+    ------
+    ValueError
+        For bad settings, a ``then`` that is not callable, or ``then(0) != lr0``.
+
+    Examples
+    --------
+    >>> schedule = warmup(0.1, warmup_epochs=4, then=step_decay(0.1, step_size=2, gamma=0.5))
+    >>> [round(schedule(e), 4) for e in range(8)]
+    [0.025, 0.05, 0.075, 0.1, 0.1, 0.1, 0.05, 0.05]
+    """
+    lr0 = check_scalar(lr0, "lr0", low=0.0, low_inclusive=False)
+    warmup_epochs = check_positive_int(warmup_epochs, "warmup_epochs")
+    if then is not None:
+        if not callable(then):
+            raise ValueError(f"then must be a schedule (epoch -> lr) or None, got {then!r}"[:200])
+        start = then(0)
+        if not math.isclose(start, lr0, rel_tol=1e-9):
+            raise ValueError(
+                f"then starts at then(0) = {start!r}, but the warm-up climbs to lr0 = {lr0!r}; "
+                "expected then(0) == lr0 (e.g. cosine(lr0, total_epochs))"
+            )
+
+    def formula(e: int) -> float:
+        if e < warmup_epochs:
+            return lr0 * (e + 1) / warmup_epochs
+        return lr0 if then is None else then(e - warmup_epochs)
+
+    return Schedule("warmup", formula, lr0=lr0, warmup_epochs=warmup_epochs, then=then)

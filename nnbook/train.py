@@ -1,4 +1,5 @@
-r"""Training loop (训练): :func:`fit` (minibatch gradient descent) and :func:`evaluate`.
+r"""Training loop (训练): :func:`fit` (minibatch gradient descent), :func:`evaluate`,
+and :func:`lr_range_test`, which looks for a learning rate before training.
 
 For each minibatch :math:`\mathcal B` of a shuffled epoch, :func:`fit` runs
 
@@ -9,12 +10,14 @@ For each minibatch :math:`\mathcal B` of a shuffled epoch, :func:`fit` runs
     \theta \leftarrow \operatorname{step}(\theta, \nabla_\theta J_{\mathcal B})
 
 (forward, loss, backward, step), with an optional weight penalty :math:`R`
-(正则项). The inputs are checked once, before the first epoch; a run whose
-loss stops being finite raises :class:`DivergenceError`.
+(正则项), gradient clipping and early stopping (早停). The inputs are checked
+once, before the first epoch; a run whose loss stops being finite raises
+:class:`DivergenceError`.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import sys
 import time
@@ -25,12 +28,21 @@ import numpy as np
 from ._validation import as_float_array, as_generator, check_positive_int, check_scalar
 from .activations import Sigmoid, Softmax
 from .base import DivergenceError, is_weight_matrix
-from .layers import BatchNorm1d
+from .conv import Conv2D, Flatten, MaxPool2D
+from .layers import BatchNorm1d, Residual
 from .losses import Loss, get_loss
 from .metrics import THRESHOLDS
+from .optim import Optimizer, _global_norm, _gradients, _shrink, get_optimizer
 from .regularization import l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_grad
 
-__all__ = ["DivergenceError", "History", "check_output_layer", "evaluate", "fit"]
+__all__ = [
+    "DivergenceError",
+    "History",
+    "check_output_layer",
+    "evaluate",
+    "fit",
+    "lr_range_test",
+]
 
 # Weight penalties fit accepts: kind -> (value, gradient), from nnbook.regularization.
 _PENALTIES = {
@@ -65,6 +77,11 @@ class History:
         :math:`L_{\mathcal B} + R` of every minibatch, in the order of the updates.
     seconds : list of float
         Wall-clock time of each epoch's training; not compared by ``==``.
+    best_epoch : int or None
+        With ``fit(..., patience=p)``: the epoch (counted from 1) of the lowest
+        validation loss, whose parameters the model holds when ``fit`` returns;
+        the lists still hold every epoch run (:attr:`epochs` of them). None
+        without early stopping.
 
     Examples
     --------
@@ -83,6 +100,7 @@ class History:
     penalty: list[float] = field(default_factory=list)
     batch_loss: list[float] = field(default_factory=list, repr=False)
     seconds: list[float] = field(default_factory=list, repr=False, compare=False)
+    best_epoch: int | None = None
 
     @property
     def epochs(self) -> int:
@@ -105,6 +123,8 @@ class History:
         parts += [f"{name}={getattr(self, name)[-1]:.4f}" for name in self._metrics()]
         if self.lr:
             parts.append(f"lr={self.lr[-1]:.1e}")
+        if self.best_epoch is not None:
+            parts.append(f"best_epoch={self.best_epoch}")
         return f"History({', '.join(parts)})"
 
 
@@ -150,8 +170,16 @@ def _prepare(model, loss: Loss, X, y, xname: str, yname: str):
     """Validate (X, y) once; return X in the model's dtype, y as the loss wants it, labels."""
     dtype = getattr(model, "dtype", np.float64)
     X = as_float_array(X, xname, dtype=dtype)
-    if X.ndim != 2 or X.shape[0] == 0:
-        raise ValueError(f"{xname} must have shape (n, features) with n >= 1, got {X.shape}")
+    first = model
+    while getattr(first, "layers", None):  # the first layer, inside nested models too
+        first = first.layers[0]
+    ndim, shape = 2, "(n, features)"
+    if isinstance(first, (Conv2D, MaxPool2D)):
+        ndim, shape = 4, "(n, channels, height, width)"
+    elif isinstance(first, Flatten):
+        ndim, shape = max(X.ndim, 2), "(n, ...)"
+    if X.ndim != ndim or X.shape[0] == 0:
+        raise ValueError(f"{xname} must have shape {shape} with n >= 1, got {X.shape}")
     k = model.predict(X[:1]).shape[-1]  # also checks X's width against the first layer
     y = np.asarray(y)
     if y.ndim == 0 or len(y) != len(X):
@@ -213,7 +241,8 @@ def evaluate(model, loss, X, y) -> tuple[float, float | None]:
     ----------
     model : Sequential
     loss : str or Loss
-    X : array_like, shape (n, features)
+    X : array_like, shape (n, features) or (n, channels, height, width)
+        The latter for a model that starts with a Conv2D or a MaxPool2D.
     y : array_like
         Targets as the loss expects them (for ``cross_entropy``, integer labels
         of shape (n,) or probabilities of shape (n, k)); a 1-D ``y`` is
@@ -268,6 +297,24 @@ def _check_penalty(penalty) -> tuple[tuple[str, float], ...]:
     return tuple(terms.items())
 
 
+def _layers(layer):
+    """``layer`` and every layer inside it (a Sequential's layers, a Residual's block)."""
+    yield layer
+    for inner in getattr(layer, "layers", ()):
+        yield from _layers(inner)
+    if isinstance(layer, Residual):
+        yield from _layers(layer.block)
+
+
+def _state(model) -> list[np.ndarray]:
+    """What early stopping saves and restores: parameters and batch norm's running statistics."""
+    arrays = [value for _, value, _ in model.parameters()]
+    for layer in _layers(model):
+        if isinstance(layer, BatchNorm1d):
+            arrays += [layer.running_mean, layer.running_var]
+    return arrays
+
+
 def _all_finite(arrays) -> bool:
     return all(np.isfinite(a).all() for a in arrays)
 
@@ -282,8 +329,8 @@ class _WeightPenalty:
                    if is_weight_matrix(name)]
         if not weights:
             raise ValueError(
-                "penalty applies to the weight matrices of Dense layers (parameters named "
-                "'W'), but the model has no Dense layer"
+                "penalty applies to the weight matrices (parameters named 'W', of Dense "
+                "and Conv2D layers), but the model has none"
             )
         self.terms = [(lam, *_PENALTIES[kind]) for kind, lam in terms]
         self.weights = [value for value, _ in weights]
@@ -319,8 +366,10 @@ def fit(
     batch_size,
     rng,
     validation_data=None,
+    patience=None,
     schedule=None,
     penalty=None,
+    clip_norm=None,
     verbose=0,
 ) -> History:
     r"""Train ``model`` by minibatch gradient descent (小批量梯度下降).
@@ -345,7 +394,17 @@ def fit(
     where :math:`R` (0 without ``penalty``) looks at the weight matrices
     :math:`W_l` of the :class:`~nnbook.layers.Dense` layers only, not at
     biases or batch norm's ``gamma`` and ``beta``; its gradient is added after
-    the backward pass, before the step.
+    the backward pass, before the step. With ``clip_norm`` :math:`c`, the
+    gradient :math:`g` (all parameters together, penalty included) is then
+    clipped by :func:`~nnbook.optim.clip_grad_norm`:
+    :math:`g \leftarrow g \min(1, c / (\|g\| + 10^{-6}))`.
+
+    Early stopping (早停, ``patience`` :math:`p`): the best epoch is the one
+    with the lowest validation loss (the earliest, on a tie); training stops
+    after the first epoch that ends :math:`p` epochs after the best without
+    a lower one, and then (or after the last epoch) the model gets back the
+    parameters of the best epoch, and the running statistics of its batch
+    normalization layers, in place (``History.best_epoch``).
 
     Parameters
     ----------
@@ -356,7 +415,8 @@ def fit(
         it (:func:`check_output_layer`).
     optimizer : nnbook.optim.Optimizer
         Built on ``model``.
-    X : array_like, shape (n, features)
+    X : array_like, shape (n, features) or (n, channels, height, width)
+        The latter for a model that starts with a Conv2D or a MaxPool2D.
         Cast once to the model's dtype.
     y : array_like
         Integer labels (n,) or probabilities (n, k) for ``cross_entropy``;
@@ -366,6 +426,10 @@ def fit(
         Shuffles the data; the same seed gives the same :class:`History`.
     validation_data : (X_val, y_val) or None
         Evaluated after every epoch, in evaluation mode.
+    patience : int >= 1 or None
+        Early stopping: stop when the validation loss has not improved for
+        ``patience`` epochs, and restore the best epoch (see above); needs
+        ``validation_data``. None trains all ``epochs``.
     schedule : callable or None
         ``schedule(epoch) -> lr``, set before each epoch (epochs from 0).
     penalty : None, (kind, lam) or list of (kind, lam)
@@ -374,6 +438,8 @@ def fit(
         ``("l2", lam)`` is the optimizers' ``weight_decay``: with
         :class:`~nnbook.optim.SGD` it trains the same parameters as
         ``SGD(model, lr, weight_decay=lam)``.
+    clip_norm : float > 0 or None
+        Clip the gradient to this global norm before each step (None: never).
     verbose : {0, 1, 2}
         Silent; one printed line per epoch; a tqdm bar (1 without tqdm).
 
@@ -388,6 +454,7 @@ def fit(
         loss, parameters (checked before validating and at the end) or
         validation loss are not finite; ``err.history`` holds the epochs
         before it. NumPy's floating-point warnings are silenced meanwhile.
+        The model is left as it diverged (early stopping restores nothing).
     ValueError
         For invalid arguments, data, or an output layer that does not fit the loss.
 
@@ -403,6 +470,15 @@ def fit(
     ...               epochs=60, batch_size=20, rng=rng, penalty=("l2", 1e-4))
     >>> history.epochs, len(history.batch_loss), history.running_accuracy[-1] > 0.9
     (60, 600, True)
+
+    With early stopping on a validation split, and clipped gradients:
+
+    >>> model = mlp([2, 16, 2], rng=rng)
+    >>> history = fit(model, "cross_entropy", Adam(model, lr=0.02), X[:150], y[:150],
+    ...               epochs=200, batch_size=15, rng=rng, validation_data=(X[150:], y[150:]),
+    ...               patience=10, clip_norm=1.0)
+    >>> history.epochs < 200, history.epochs - history.best_epoch
+    (True, 10)
     """
     loss = get_loss(loss)
     epochs = check_positive_int(epochs, "epochs")
@@ -416,13 +492,22 @@ def fit(
         raise ValueError(
             f"optimizer must be an nnbook.optim optimizer (with step() and lr), got {optimizer!r}"
         )
+    if patience is not None:
+        patience = check_positive_int(patience, "patience")
+        if validation_data is None:
+            raise ValueError(
+                f"patience={patience} stops training when the validation loss stops "
+                "improving, but there is no validation_data; pass validation_data=(X_val, "
+                "y_val) or patience=None"
+            )
+    if clip_norm is not None:
+        clip_norm = check_scalar(clip_norm, "clip_norm", low=0.0, low_inclusive=False)
+        gradients = _gradients(model)  # the model's flat gradient vector, or each array
     check_output_layer(model, loss)
     terms = _check_penalty(penalty)
     penalize = _WeightPenalty(terms, model) if terms else None
     X, y, labels = _prepare(model, loss, X, y, "X", "y")
-    if len(X) % batch_size == 1 and any(
-        isinstance(layer, BatchNorm1d) for layer in getattr(model, "layers", ())
-    ):
+    if len(X) % batch_size == 1 and any(isinstance(layer, BatchNorm1d) for layer in _layers(model)):
         raise ValueError(
             f"with n={len(X)} samples and batch_size={batch_size} the last batch would hold a "
             "single sample, which batch normalization cannot normalize in training mode; "
@@ -453,6 +538,9 @@ def fit(
     rows = min(batch_size, n)
     X_buffer = np.empty((rows, *X.shape[1:]), X.dtype)
     y_buffer = np.empty((rows, *y.shape[1:]), y.dtype)
+    if patience is not None:
+        state = _state(model)
+        best_state, best_loss = [a.copy() for a in state], math.inf
     model.train()
     for epoch in range(epochs):
         if schedule is not None:
@@ -479,6 +567,8 @@ def fit(
                     penalty_value = penalize()  # adds dR/dW to the weight gradients
                     penalty_total += penalty_value * len(batch)
                     value += penalty_value
+                if clip_norm is not None:
+                    _shrink(gradients, _global_norm(gradients), clip_norm)
                 optimizer.step()  # step
                 total += value * len(batch)
                 batch_losses.append(value)
@@ -523,6 +613,16 @@ def fit(
                 history.val_accuracy.append(val_accuracy)
         if verbose:
             _report(history, epoch, epochs, bar)
+        if patience is not None:
+            if val_loss < best_loss:  # strictly: a tie keeps the earlier epoch
+                best_loss, history.best_epoch = val_loss, epoch + 1
+                for saved, current in zip(best_state, state, strict=True):
+                    np.copyto(saved, current)
+            elif epoch + 1 - history.best_epoch >= patience:
+                break
+    if patience is not None:
+        for current, saved in zip(state, best_state, strict=True):
+            np.copyto(current, saved)
     if bar is not None:
         bar.close()
     if hasattr(model, "_forget"):
@@ -550,3 +650,139 @@ def _report(history: History, epoch: int, epochs: int, bar) -> None:
     width = len(str(epochs))
     text = "  ".join(f"{k} {v:.4f}" for k, v in values.items())
     print(f"epoch {epoch + 1:>{width}}/{epochs}  {text}  lr {history.lr[-1]:.1e}")
+
+
+def _range_test_optimizer(optimizer, model, lr) -> Optimizer:
+    """A new optimizer on ``model`` from a name, an Optimizer class or a callable (params, lr=)."""
+    expected = (
+        "expected a name such as 'sgd', an Optimizer class such as Adam, or a callable "
+        "(params, lr=...) -> Optimizer such as functools.partial(Momentum, momentum=0.9)"
+    )
+    if isinstance(optimizer, Optimizer):
+        raise ValueError(
+            f"optimizer is an instance, {optimizer!r}, bound to its model's parameters; the "
+            f"range test trains a copy of the model and builds its own optimizer: {expected}"
+        )
+    if isinstance(optimizer, (str, type)):
+        optimizer = get_optimizer(optimizer)
+    elif not callable(optimizer):
+        raise ValueError(f"optimizer is {optimizer!r}"[:120] + f"; {expected}")
+    built = optimizer(model, lr=lr)
+    if not isinstance(built, Optimizer):
+        raise ValueError(f"optimizer(params, lr=...) returned {built!r}"[:120] + f"; {expected}")
+    return built
+
+
+def lr_range_test(
+    model,
+    loss,
+    optimizer,
+    X,
+    y,
+    *,
+    batch_size,
+    rng,
+    lr_min=1e-7,
+    lr_max=10.0,
+    steps=100,
+):
+    r"""Learning-rate range test (学习率范围测试): train briefly as the rate grows geometrically.
+
+    A copy of ``model`` takes ``steps`` minibatch steps (forward, loss,
+    backward, step, as in :func:`fit`), step :math:`k` at the rate
+
+    .. math::
+
+        \eta_k = \eta_{min} \Big(\frac{\eta_{max}}{\eta_{min}}\Big)^{k / (K - 1)},
+        \qquad k = 0, \dots, K - 1,
+
+    recording each minibatch loss :math:`L_k` before its update. Plotted against
+    :math:`\eta_k` on a log axis, the loss is flat while the rate is too small,
+    falls, then shoots up; a good rate lies on the fall, below the bottom
+    (Smith, 2017). The test stops early at the first loss that is not finite
+    (dropped) or above 4 times the lowest before it (kept, the last entry).
+    The model itself is untouched (parameters, mode, running statistics).
+
+    Parameters
+    ----------
+    model : Sequential
+        Copied (``copy.deepcopy``); the copy is trained, in training mode.
+    loss : str or Loss
+    optimizer : str, Optimizer subclass or callable
+        What to train the copy with: a name (``"sgd"``), a class (``Adam``), or
+        a callable ``(params, lr=...) -> Optimizer`` for other settings, e.g.
+        ``functools.partial(Momentum, momentum=0.9)``. Not an optimizer
+        instance (it is bound to ``model``'s parameters).
+    X, y : array_like
+        As for :func:`fit`.
+    batch_size : int, >= 1
+        Every batch holds ``min(batch_size, n)`` samples: batches are drawn
+        from shuffled passes over the data, the remainder of a pass dropped.
+    rng : numpy.random.Generator, int or None
+        Shuffles the data.
+    lr_min, lr_max : float, 0 < lr_min < lr_max
+        :math:`\eta_{min}` and :math:`\eta_{max}`.
+    steps : int, >= 2
+        :math:`K`.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The rates :math:`\eta_k` and the losses :math:`L_k` of the steps taken,
+        float64, the same length (``steps`` unless the test stopped early).
+
+    Raises
+    ------
+    ValueError
+        For invalid arguments or data, as :func:`fit`.
+
+    Examples
+    --------
+    >>> from nnbook.network import mlp
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((200, 2))
+    >>> y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    >>> model = mlp([2, 16, 2], rng=rng)
+    >>> lrs, losses = lr_range_test(model, "cross_entropy", "sgd", X, y, batch_size=20,
+    ...                             rng=rng, lr_min=1e-4, lr_max=1e3, steps=50)
+    >>> float(lrs[0]), len(lrs) == len(losses) < 50  # stopped when the loss blew up
+    (0.0001, True)
+    """
+    loss = get_loss(loss)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    steps = check_positive_int(steps, "steps")
+    if steps < 2:
+        raise ValueError(f"steps must be at least 2 (from lr_min to lr_max), got {steps}")
+    lr_min = check_scalar(lr_min, "lr_min", low=0.0, low_inclusive=False)
+    lr_max = check_scalar(lr_max, "lr_max", low=lr_min, low_inclusive=False)
+    rng = as_generator(rng)
+    check_output_layer(model, loss)
+    X, y, _ = _prepare(model, loss, X, y, "X", "y")
+    twin = copy.deepcopy(model)
+    opt = _range_test_optimizer(optimizer, twin, lr_min)
+    rates = np.geomspace(lr_min, lr_max, steps)
+    n = len(X)
+    rows = min(batch_size, n)
+    order, start = rng.permutation(n), 0
+    losses: list[float] = []
+    best = math.inf
+    twin.train()
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for lr in rates:
+            if start + rows > n:  # a new shuffled pass
+                order, start = rng.permutation(n), 0
+            batch = order[start : start + rows]
+            start += rows
+            opt.lr = lr
+            out = twin.forward(X[batch])
+            value, grad = loss.value_and_grad(out, y[batch], check=False)
+            value = float(value)
+            if not math.isfinite(value):
+                break
+            losses.append(value)
+            if value > 4.0 * best:
+                break
+            best = min(best, value)
+            twin.backward(grad, need_input_grad=False)
+            opt.step()
+    return rates[: len(losses)].copy(), np.array(losses, dtype=np.float64)

@@ -18,3 +18,13 @@ def test_mlp_benchmark_quick_run_prints_its_table():
     assert "implementation" in result.stdout and "nnbook" in result.stdout
     assert "scikit-learn" in result.stdout
     assert "nnbook's matrix products alone" in result.stdout
+
+
+def test_cnn_benchmark_quick_run_prints_its_table():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "cnn.py"), "--quick", "--no-torch"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "implementation" in result.stdout and "nnbook" in result.stdout
+    assert "nnbook's epoch loop alone" in result.stdout

@@ -6,38 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnbook import activations, init, regularization
-from nnbook.gradcheck import numerical_gradient
 from nnbook.layers import BatchNorm1d, Dense, Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 
-
-def assert_grad_close(analytic, numeric):
-    """Analytic vs central-difference gradient, float64 (tolerant of exact zeros)."""
-    scale = max(1.0, float(np.abs(numeric).max()))
-    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8 * scale)
-
-
-def check_layer_gradients(layer, x, rng):
-    """dL/dx and every dL/dparam of L = sum(G * layer(x)) against finite differences."""
-    out = layer.forward(x)
-    G = rng.standard_normal(out.shape)
-    dx = layer.backward(G)
-    analytic = {name: grad.copy() for name, grad in layer.grads.items()}
-
-    def probe(x_):
-        return float(np.sum(G * layer.forward(x_)))
-
-    assert_grad_close(dx, numerical_gradient(probe, x))
-    for name, value in layer.params.items():
-        original = value.copy()
-
-        def probe_param(v, value=value):
-            value[...] = v
-            return float(np.sum(G * layer.forward(x)))
-
-        numeric = numerical_gradient(probe_param, original)
-        value[...] = original
-        assert_grad_close(analytic[name], numeric)
-
+from ._gradients import check_layer_gradients
 
 # ----------------------------------------------------------------------- Dense
 
@@ -200,6 +171,43 @@ def test_batchnorm_gradients_match_finite_differences(training):
     # Running statistics move at every training-mode forward; they do not enter the
     # training-mode output, so the finite differences are unaffected.
     check_layer_gradients(bn, x, rng)
+
+
+@pytest.mark.parametrize("momentum", [0.9, 0.7])
+def test_batchnorm_matches_torch(momentum):
+    """Forward in both modes, running statistics and backward against torch.nn.BatchNorm1d,
+    whose momentum is the weight of the new batch: 1 - m."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    gamma, beta = rng.uniform(0.5, 2.0, 3), rng.standard_normal(3)
+    ours = BatchNorm1d(3, momentum=momentum, eps=1e-3)
+    ours.params["gamma"][...], ours.params["beta"][...] = gamma, beta
+    theirs = torch.nn.BatchNorm1d(3, momentum=1 - momentum, eps=1e-3, dtype=torch.float64)
+    with torch.no_grad():
+        theirs.weight.copy_(torch.tensor(gamma))
+        theirs.bias.copy_(torch.tensor(beta))
+    for step in range(3):  # training mode: batch statistics, running statistics updated
+        x = rng.standard_normal((5, 3)) * [1.0, 3.0, 0.5] + step
+        G = rng.standard_normal((5, 3))
+        x_t = torch.tensor(x, requires_grad=True)
+        y_t = theirs(x_t)
+        y_t.backward(torch.tensor(G))
+        np.testing.assert_allclose(ours.forward(x), y_t.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(ours.backward(G), x_t.grad.numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(ours.grads["gamma"], theirs.weight.grad.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(ours.grads["beta"], theirs.bias.grad.numpy(), rtol=1e-10)
+        theirs.zero_grad()
+        np.testing.assert_allclose(ours.running_mean, theirs.running_mean.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(ours.running_var, theirs.running_var.numpy(), rtol=1e-12)
+    ours.eval()
+    theirs.eval()
+    x, G = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    x_t = torch.tensor(x, requires_grad=True)
+    y_t = theirs(x_t)
+    y_t.backward(torch.tensor(G))
+    np.testing.assert_allclose(ours.forward(x), y_t.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.backward(G), x_t.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.grads["gamma"], theirs.weight.grad.numpy(), rtol=1e-10)
 
 
 def test_batchnorm_checks():

@@ -614,6 +614,32 @@ def test_forward_flops_by_hand():
         forward_flops([Dense(3, 2)])
 
 
+def test_forward_flops_of_a_cnn_counts_every_output_pixel():
+    from nnbook.conv import Conv2D, Flatten, MaxPool2D
+
+    cnn = Sequential([
+        Conv2D(1, 8, 3, padding=1, rng=0), ReLU(), MaxPool2D(2),      # 8x8 -> 8x8 -> 4x4
+        Conv2D(8, 4, (3, 2), stride=(1, 2), rng=1), ReLU(), Flatten(),  # 4x4 -> 2x2
+        Dense(16, 10, rng=2),
+    ])
+    # Each output value of a conv: C_in*kh*kw multiply-adds and one bias.
+    first = 8 * 8 * 8 * (2 * 1 * 3 * 3 + 1)
+    second = 4 * 2 * 2 * (2 * 8 * 3 * 2 + 1)
+    expected = first + second + (2 * 16 * 10 + 10)
+    assert forward_flops(cnn, input_shape=(1, 8, 8)) == expected
+    # For a conv layer, the count is 2 * (multiply-adds of the same product written
+    # as im2col: (H_out W_out, C_in kh kw) @ (C_in kh kw, C_out)) plus the biases.
+    conv = cnn[0]
+    assert first == 2 * (8 * 8) * (1 * 9) * 8 + conv.params["b"].size * 64
+    with pytest.raises(ValueError, match="input_shape"):
+        forward_flops(cnn)
+    with pytest.raises(ValueError):
+        forward_flops(cnn, input_shape=(3, 8, 8))  # three channels: the conv takes one
+    # Dense-only models give the same count with or without input_shape.
+    model = mlp([5, 7, 3], rng=0)
+    assert forward_flops(model, input_shape=(5,)) == forward_flops(model)
+
+
 @settings(max_examples=30, deadline=None)
 @given(sizes=st.lists(st.integers(1, 50), min_size=2, max_size=6))
 def test_forward_flops_is_twice_the_parameters_minus_the_biases(sizes):
