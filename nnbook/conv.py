@@ -70,7 +70,7 @@ def _windows(kernel, stride, out_size) -> Iterator[tuple[int, int, tuple]]:
     """For each kernel offset (i, j), row by row: ``(i, j, index)``.
 
     ``x[index]`` has shape (n, channels, H_out, W_out): at output position
-    (y, x) it holds the pixel that kernel entry (i, j) meets, ``x[:, :, s y + i, s x + j]``.
+    (u, v) it holds the pixel that kernel entry (i, j) meets, ``x[:, :, s u + i, s v + j]``.
     """
     for i in range(kernel[0]):
         for j in range(kernel[1]):
@@ -87,22 +87,23 @@ class Conv2D(Layer):
 
     .. math::
 
-        Z_{n o y x} = b_o + \sum_{c} \sum_{i=0}^{k_h-1} \sum_{j=0}^{k_w-1}
-            W_{o c i j}\, \tilde X_{n,\, c,\, s y + i,\, s x + j},
+        Z_{n o u v} = b_o + \sum_{c} \sum_{i=0}^{k_h-1} \sum_{j=0}^{k_w-1}
+            W_{o c i j}\, \tilde X_{n,\, c,\, s u + i,\, s v + j},
 
     .. math::
 
-        \frac{\partial L}{\partial W_{o c i j}} = \sum_{n, y, x} G_{n o y x}\,
-            \tilde X_{n,\, c,\, s y + i,\, s x + j}, \qquad
-        \frac{\partial L}{\partial b_o} = \sum_{n, y, x} G_{n o y x}, \qquad
-        \frac{\partial L}{\partial \tilde X_{n,\, c,\, s y + i,\, s x + j}}
-            \mathrel{+}= \sum_o W_{o c i j}\, G_{n o y x}
+        \frac{\partial L}{\partial W_{o c i j}} = \sum_{n, u, v} G_{n o u v}\,
+            \tilde X_{n,\, c,\, s u + i,\, s v + j}, \qquad
+        \frac{\partial L}{\partial b_o} = \sum_{n, u, v} G_{n o u v}, \qquad
+        \frac{\partial L}{\partial \tilde X_{n,\, c,\, s u + i,\, s v + j}}
+            \mathrel{+}= \sum_o W_{o c i j}\, G_{n o u v}
 
     (a cross-correlation, as PyTorch's ``Conv2d`` computes it). As matrices
     (im2col): each image's patches form the columns of
-    :math:`P_n` (:math:`C_{in} k_h k_w` rows, one column per output position), and
-    :math:`Z_n = W P_n + b`, :math:`\partial L/\partial W = \sum_n G_n P_n^\top`,
-    :math:`\partial L/\partial P_n = W^\top G_n` (added back to the pixels: col2im),
+    :math:`X_{\text{col},n}` (:math:`C_{in} k_h k_w` rows, one column per output
+    position), and :math:`Z_n = W X_{\text{col},n} + b`,
+    :math:`\partial L/\partial W = \sum_n G_n X_{\text{col},n}^\top`,
+    :math:`\partial L/\partial X_{\text{col},n} = W^\top G_n` (added back to the pixels: col2im),
     with :math:`W` reshaped to :math:`C_{out} \times C_{in} k_h k_w`.
 
     Shapes: ``X`` (n, C_in, H, W); ``W`` (C_out, C_in, kh, kw); ``b`` (C_out,);
@@ -153,7 +154,7 @@ class Conv2D(Layer):
     array([[[[0., 1., 0.]]]])
     """
 
-    _caches = ("_cols", "_shapes")
+    _caches = ("_X_col", "_shapes")
 
     def __init__(
         self,
@@ -191,7 +192,7 @@ class Conv2D(Layer):
             "b": np.zeros(self.out_channels, dtype=self.dtype),
         }
         self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
-        self._cols: np.ndarray | None = None
+        self._X_col: np.ndarray | None = None
         self._shapes: tuple | None = None  # (input shape, output shape)
 
     def forward(self, X) -> np.ndarray:
@@ -204,30 +205,31 @@ class Conv2D(Layer):
         if ph or pw:  # zero padding
             X_pad = np.zeros((n, C, H + 2 * ph, W + 2 * pw), self.dtype)
             X_pad[:, :, ph : ph + H, pw : pw + W] = X
-        # im2col: patches[n, c, i, j, y, x] = X_pad[n, c, s y + i, s x + j]
+        # im2col: patches[n, c, i, j, u, v] = X_pad[n, c, s u + i, s v + j]
         patches = np.empty((n, C, kh, kw, *out_size), self.dtype)
         for i, j, window in _windows(self.kernel_size, self.stride, out_size):
             patches[:, :, i, j] = X_pad[window]
-        cols = patches.reshape(n, C * kh * kw, out_size[0] * out_size[1])  # P_n
-        Z = self.params["W"].reshape(self.out_channels, -1) @ cols  # W P_n, for every n
+        # X_col: for each image, C kh kw rows and one column per output position
+        X_col = patches.reshape(n, C * kh * kw, out_size[0] * out_size[1])
+        Z = self.params["W"].reshape(self.out_channels, -1) @ X_col  # W X_col, for every image
         Z += self.params["b"][:, None]
-        self._cols = cols
+        self._X_col = X_col
         self._shapes = (X.shape, (n, self.out_channels, *out_size))
         return Z.reshape(self._shapes[1])
 
     def backward(self, G, need_input_grad: bool = True) -> np.ndarray | None:
-        """Write ``dW = sum_n G_n P_n^T`` and ``db`` into ``grads``; return ``dX`` (col2im).
+        """Write ``dW = sum_n G_n X_col^T`` and ``db`` into ``grads``; return ``dX`` (col2im).
 
         ``need_input_grad=False`` returns None and skips ``dX``, which nobody
         needs below a network's first layer.
         """
-        cols = self._cols
-        G = check_grad_shape(self, G, None if cols is None else self._shapes[1])
+        X_col = self._X_col
+        G = check_grad_shape(self, G, None if X_col is None else self._shapes[1])
         G = G.astype(self.dtype, copy=False)
         (n, C, H, W), (_, C_out, *out_size) = self._shapes
         (kh, kw), (ph, pw) = self.kernel_size, self.padding
         G_n = G.reshape(n, C_out, -1)  # G_n, one (C_out, H_out W_out) matrix per image
-        dW = np.sum(G_n @ cols.transpose(0, 2, 1), axis=0)  # sum_n G_n P_n^T
+        dW = np.sum(G_n @ X_col.transpose(0, 2, 1), axis=0)  # sum_n G_n X_col^T
         self.grads["W"][...] = dW.reshape(self.grads["W"].shape)  # in place (an optimizer holds it)
         G.sum(axis=(0, 2, 3), out=self.grads["b"])
         if not need_input_grad:
@@ -255,8 +257,8 @@ class MaxPool2D(Layer):
 
     .. math::
 
-        Z_{n c y x} = \max_{i, j} X_{n,\, c,\, s y + i,\, s x + j}, \qquad
-        \frac{\partial L}{\partial X_{n,\, c,\, s y + i^*,\, s x + j^*}} \mathrel{+}= G_{n c y x}
+        Z_{n c u v} = \max_{i, j} X_{n,\, c,\, s u + i,\, s v + j}, \qquad
+        \frac{\partial L}{\partial X_{n,\, c,\, s u + i^*,\, s v + j^*}} \mathrel{+}= G_{n c u v}
 
     with :math:`(i^*, j^*)` the position of the maximum in the window: the
     gradient goes to that one element. On a tie it goes to the first maximum
@@ -304,7 +306,7 @@ class MaxPool2D(Layer):
         x = as_float_array(_check_images(self, x, None), "x", allow_nonfinite=True)
         out_size = _output_size(self, x.shape[2:], self.kernel_size, self.stride, (0, 0))
         kh, kw = self.kernel_size
-        # candidates[i kw + j] = x[:, :, s y + i, s x + j]: one image of the candidates
+        # candidates[i kw + j] = x[:, :, s u + i, s v + j]: one image of the candidates
         # per kernel offset, so that the maximum is taken over the first axis
         candidates = np.empty((kh * kw, *x.shape[:2], *out_size), x.dtype)
         for i, j, window in _windows(self.kernel_size, self.stride, out_size):
@@ -341,7 +343,7 @@ class Flatten(Layer):
 
     .. math::
 
-        z_{n,\, (c H + y) W + x} = X_{n c y x}, \qquad
+        z_{n,\, (c H + u) W + v} = X_{n c u v}, \qquad
         \frac{\partial L}{\partial X} = \operatorname{reshape}(G, X.\text{shape})
 
     (row-major order, as ``numpy.reshape`` and PyTorch's ``Flatten`` use).

@@ -401,7 +401,7 @@ def test_a_cnn_learns_with_fit_and_adam():
     after, accuracy = evaluate(model, "cross_entropy", X, y)
     assert history.loss[-1] < 0.5 * history.loss[0] and after < 0.5 * before
     assert accuracy > 0.9
-    assert model[0]._cols is None  # fit drops the caches
+    assert model[0]._X_col is None  # fit drops the caches
 
 
 def test_conv_parameters_are_packed_and_the_optimizer_moves_them():
