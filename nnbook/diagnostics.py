@@ -19,7 +19,7 @@ import numpy as np
 from ._validation import as_float_array, as_generator
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from .conv import Conv2D
-from .layers import Dense
+from .layers import Dense, Residual
 from .network import _PACKABLE, Sequential, mlp  # noqa: F401 (mlp: for the examples)
 
 __all__ = [
@@ -118,8 +118,9 @@ def signal_statistics(model: Sequential, X, grad_output=None, rng=None) -> Signa
     Raises
     ------
     ValueError
-        For a model that is not a Sequential or has no Dense layer, or inputs
-        of the wrong shape or with non-finite values.
+        For a model that is not a flat Sequential (a nested model or a
+        Residual inside it) or has no Dense layer, or inputs of the wrong
+        shape or with non-finite values.
 
     Examples
     --------
@@ -131,6 +132,15 @@ def signal_statistics(model: Sequential, X, grad_output=None, rng=None) -> Signa
     """
     if not isinstance(model, Sequential):
         raise ValueError(f"model must be a Sequential, got {type(model).__name__}")
+    nested = [
+        i for i, layer in enumerate(model.layers) if isinstance(layer, (Sequential, Residual))
+    ]
+    if nested:
+        raise ValueError(
+            f"layer ({nested[0]}) {model.layers[nested[0]]!r} holds layers of its own; "
+            "signal_statistics measures the dense layers of a flat Sequential (read a "
+            "nested model's gradients from model.parameters() instead)"
+        )
     dense = [i for i, layer in enumerate(model.layers) if isinstance(layer, Dense)]
     if not dense:
         raise ValueError(f"model has no Dense layer to measure; got\n{model!r}")

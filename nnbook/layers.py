@@ -140,31 +140,32 @@ class Dense(Layer):
 
 
 class BatchNorm1d(Layer):
-    r"""Batch normalization (批归一化): standardize each feature over the batch, scale, shift.
+    r"""Batch normalization (批量归一化): standardize each feature over the batch, scale, shift.
 
-    In training mode, with the batch mean and (biased) variance of feature :math:`j`:
+    In training mode, with the batch mean :math:`\mu_j` and (biased) variance
+    :math:`s_j^2` of feature :math:`j` (:math:`\sigma` is the sigmoid's):
 
     .. math::
 
-        \hat x_{ij} = \frac{x_{ij} - \mu_j}{\sqrt{\sigma_j^2 + \varepsilon}}, \qquad
+        \hat x_{ij} = \frac{x_{ij} - \mu_j}{\sqrt{s_j^2 + \varepsilon}}, \qquad
         y_{ij} = \gamma_j \hat x_{ij} + \beta_j, \qquad
         \bar\mu_j \leftarrow m\,\bar\mu_j + (1 - m)\,\mu_j, \qquad
-        \bar\sigma_j^2 \leftarrow m\,\bar\sigma_j^2 + (1 - m)\,\tfrac{n}{n-1}\sigma_j^2
+        \bar s_j^2 \leftarrow m\,\bar s_j^2 + (1 - m)\,\tfrac{n}{n-1}s_j^2
 
     (running estimates with the unbiased variance, as in PyTorch); in
-    evaluation mode :math:`\bar\mu, \bar\sigma^2` replace :math:`\mu, \sigma^2`.
+    evaluation mode :math:`\bar\mu, \bar s^2` replace :math:`\mu, s^2`.
     Backward, with :math:`g = \partial L / \partial y`:
 
     .. math::
 
         \frac{\partial L}{\partial \beta_j} = \sum_i g_{ij}, \quad
         \frac{\partial L}{\partial \gamma_j} = \sum_i g_{ij} \hat x_{ij}, \quad
-        \frac{\partial L}{\partial x_{ij}} = \frac{\gamma_j}{n\sqrt{\sigma_j^2+\varepsilon}}
+        \frac{\partial L}{\partial x_{ij}} = \frac{\gamma_j}{n\sqrt{s_j^2+\varepsilon}}
         \Big(n g_{ij} - \frac{\partial L}{\partial \beta_j}
              - \hat x_{ij} \frac{\partial L}{\partial \gamma_j}\Big)
 
     (in evaluation mode the statistics are constants: :math:`\gamma_j g_{ij} /
-    \sqrt{\bar\sigma_j^2 + \varepsilon}`). Shapes: ``x`` and ``y`` (n, num_features).
+    \sqrt{\bar s_j^2 + \varepsilon}`). Shapes: ``x`` and ``y`` (n, num_features).
 
     Parameters
     ----------

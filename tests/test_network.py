@@ -437,6 +437,11 @@ def test_signal_statistics_checks():
         signal_statistics(Sequential([Identity()]), np.ones((4, 3)))
     with pytest.raises(ValueError, match="must be a Sequential"):
         signal_statistics([Dense(3, 2)], np.ones((4, 3)))
+    from nnbook.layers import Residual
+
+    nested = Sequential([Dense(3, 3, rng=0), Residual(Dense(3, 3, rng=1)), Dense(3, 2, rng=2)])
+    with pytest.raises(ValueError, match="flat Sequential"):
+        signal_statistics(nested, np.ones((4, 3)))
     with pytest.raises(ValueError, match="non-finite"):
         signal_statistics(model, np.full((4, 3), np.nan))
 
