@@ -40,7 +40,7 @@ from .network import Sequential, mlp
 from .optim import SGD, AdaGrad, Adam, Momentum, RMSProp
 from .train import DivergenceError, History, evaluate, fit
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 __all__ = [
     "SGD",
