@@ -4,8 +4,10 @@ A guard against regressions, not a proof of coverage: for every chapter it
 checks that the notes' key Chinese terms still appear in the chapter's
 markdown (the book writes "vanishing gradient (梯度消失)" on first use), and
 that the chapter keeps the shape CONTRIBUTING.md asks for: learning objectives
-at the start, a summary at the end, and exercises whose solutions are hidden
-in dropdowns.
+at the start, a summary at the end, and exercises written with sphinx-exercise
+(``{exercise}`` directives, each followed by its ``{solution}``, or by a
+``{solution-start}`` ... ``{solution-end}`` pair around code cells, hidden in
+a dropdown until the reader opens it).
 
 The term lists were derived from ``/work/shared/notes/course-notes.zh.md``
 (headings, list items and the key phrases of each claim) and contain only the
@@ -117,9 +119,21 @@ KEY_TERMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-EXERCISE = re.compile(r"^\*\*(?:Exercise\s+)?\d+\.", re.MULTILINE)
-DROPDOWN_SOLUTION = re.compile(
-    r"^:::\{admonition\}\s*Solution\s*\n:class:\s*dropdown\s*$", re.MULTILINE
+# sphinx-exercise directives in MyST (colon or backtick fences), with their
+# option lines: ``:::{exercise} Title`` / ``:label: ex-ch03-2``, and
+# ``:::{solution} ex-ch03-2`` or ``:::{solution-start} ex-ch03-2`` /
+# ``:class: dropdown``, closed by ``:::{solution-end}``.
+_FENCE = r"^(?::{3,}|`{3,})"
+_OPTIONS = r"((?:[ \t]*:[\w-]+:[^\n]*\n)*)"
+EXERCISE = re.compile(_FENCE + r"\{exercise(?:-start)?\}[^\n]*\n" + _OPTIONS, re.MULTILINE)
+SOLUTION = re.compile(
+    _FENCE + r"\{solution(-start)?\}[ \t]+(\S+)[^\n]*\n" + _OPTIONS, re.MULTILINE
+)
+SOLUTION_END = re.compile(_FENCE + r"\{solution-end\}", re.MULTILINE)
+OPTION = re.compile(r"^[ \t]*:([\w-]+):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+# The hand-written form the directives replaced: "**1.** ..." and admonition dropdowns.
+HAND_WRITTEN = re.compile(
+    r"^\*\*(?:Exercise\s+)?\d+\.|^:::\{admonition\}\s*Solution", re.MULTILINE
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -202,20 +216,77 @@ def test_chapter_closes_with_summary_exercises_and_references(path):
     summary = _section(markdown, "Summary")
     assert len(summary.split()) >= 30, f"{path.name}: the summary is (nearly) empty"
     references = _section(markdown, "References")
-    assert "http" in references, f"{path.name}: the references cite no link"
+    assert "```{bibliography}" in references and ":filter: docname in docnames" in references, (
+        f"{path.name}: the References section must list the chapter's own works with a "
+        "{bibliography} filtered by `docname in docnames` (entries in references.bib)"
+    )
+
+
+def _directives(exercises: str) -> list[tuple]:
+    """The exercise, solution and solution-end directives of a section, in order."""
+    found = [(m.start(), "exercise", dict(OPTION.findall(m.group(1))).get("label"), {})
+             for m in EXERCISE.finditer(exercises)]
+    found += [(m.start(), "solution-start" if m.group(1) else "solution", m.group(2),
+               dict(OPTION.findall(m.group(3))))
+              for m in SOLUTION.finditer(exercises)]
+    found += [(m.start(), "solution-end", None, {}) for m in SOLUTION_END.finditer(exercises)]
+    return [entry[1:] for entry in sorted(found)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
-def test_every_exercise_has_a_dropdown_solution(path):
+def test_every_exercise_has_a_solution_hidden_until_toggled(path):
     exercises = _section("\n".join(_markdown_cells(path)), "Exercises")
-    n_exercises = len(EXERCISE.findall(exercises))
-    n_solutions = len(DROPDOWN_SOLUTION.findall(exercises))
-    assert n_exercises >= 1, f"{path.name}: no numbered exercise ('**1.** ...')"
-    assert n_solutions == n_exercises, (
-        f"{path.name}: {n_exercises} exercises but {n_solutions} dropdown solutions"
+    assert not HAND_WRITTEN.search(exercises), (
+        f"{path.name}: write exercises with sphinx-exercise's {{exercise}} and {{solution}} "
+        "directives, not as bold numbers and admonition dropdowns"
     )
-    # Each exercise is followed by its own solution, before the next exercise.
-    for block in EXERCISE.split(exercises)[1:]:
-        assert DROPDOWN_SOLUTION.search(block), (
-            f"{path.name}: an exercise has no dropdown solution before the next one"
-        )
+    directives = _directives(exercises)
+    labels = [label for kind, label, _ in directives if kind == "exercise"]
+    assert labels, f"{path.name}: no exercise (a ':::{{exercise}}' directive) under '## Exercises'"
+    assert all(labels), f"{path.name}: every exercise needs a ':label:' for its solution"
+    assert len(set(labels)) == len(labels), f"{path.name}: duplicate exercise labels {labels}"
+    # Each exercise is followed by exactly one solution to it, before the next exercise;
+    # a gated solution is closed by {solution-end} before the next exercise.
+    current, solved, gate_open = None, set(), False
+    for kind, label, options in directives:
+        if kind == "exercise":
+            assert not gate_open, f"{path.name}: a {{solution-start}} before {label} is not closed"
+            current = label
+        elif kind == "solution-end":
+            assert gate_open, f"{path.name}: a {{solution-end}} without its {{solution-start}}"
+            gate_open = False
+        else:
+            assert label == current and label not in solved, (
+                f"{path.name}: a solution to {label!r} follows exercise {current!r}; each "
+                "exercise is followed by one solution to it"
+            )
+            assert "dropdown" in options.get("class", "").split(), (
+                f"{path.name}: the solution to {label} is not hidden: give it ':class: dropdown'"
+            )
+            solved.add(label)
+            gate_open = kind == "solution-start"
+    assert not gate_open, f"{path.name}: the last {{solution-start}} has no {{solution-end}}"
+    unsolved = [label for label in labels if label not in solved]
+    assert not unsolved, f"{path.name}: exercises without a solution: {unsolved}"
+
+
+BOOK_ROOT = Path(__file__).resolve().parent.parent
+BIB_KEY = re.compile(r"^@\w+\{([^,\s]+),", re.MULTILINE)
+CITE = re.compile(r"\{cite(?::[pt])?\}`([^`]+)`")
+
+
+def _cited_keys(text: str) -> set[str]:
+    keys = set()
+    for target in CITE.findall(text):
+        for key in target.split(","):
+            # {cite:p}`{see}key{chapter 6}`: drop the pre- and post-text
+            keys.add(re.sub(r"^\{[^}]*\}|\{[^}]*\}$", "", key.strip()))
+    return keys
+
+
+def test_every_work_in_references_bib_is_cited_in_a_chapter():
+    bib_keys = set(BIB_KEY.findall((BOOK_ROOT / "references.bib").read_text(encoding="utf-8")))
+    cited = set().union(*(_cited_keys("\n".join(_markdown_cells(path))) for path in NOTEBOOKS))
+    uncited, missing = sorted(bib_keys - cited), sorted(cited - bib_keys)
+    assert not uncited, f"references.bib entries that no chapter cites: {uncited}"
+    assert not missing, f"cited keys missing from references.bib: {missing}"
