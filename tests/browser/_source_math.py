@@ -2,11 +2,11 @@
 
 The browser suite compares this count with the ``mjx-container`` elements of
 the rendered page. It reads the Markdown of a ``.md`` page or of a notebook's
-markdown cells and counts what MyST's ``dollarmath`` and ``amsmath`` extensions
-and the ``{math}`` role and directive turn into formulas: ``$$...$$`` and a
-top-level ``\\begin{env}...\\end{env}`` as one display formula each, ``$...$``
-as one inline formula. Code (fenced blocks and inline code) is not Markdown
-math and is left out.
+markdown cells and figure captions, and counts what MyST's ``dollarmath`` and
+``amsmath`` extensions and the ``{math}`` role and directive turn into
+formulas: ``$$...$$`` and a top-level ``\\begin{env}...\\end{env}`` as one
+display formula each, ``$...$`` as one inline formula. Code (fenced blocks and
+inline code) is not Markdown math and is left out.
 """
 
 from __future__ import annotations
@@ -34,15 +34,22 @@ INLINE = re.compile(r"(?<![\\$])\$(?!\$)(?:[^$\n\\]|\\.|\n(?![ \t]*\n))+?(?<!\\)
 
 
 def markdown_of(source: Path) -> str:
-    """The Markdown text of a page: a .md file, or a notebook's markdown cells."""
+    """The Markdown text of a page: a .md file, or a notebook's markdown cells
+    and the captions of its figures (cell metadata ``mystnb.figure.caption``)."""
     text = source.read_text(encoding="utf-8")
     if source.suffix == ".ipynb":
         cells = json.loads(text)["cells"]
-        return "\n\n".join(
+        parts = [
             "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
             for c in cells
             if c["cell_type"] == "markdown"
-        )
+        ]
+        parts += [
+            c["metadata"]["mystnb"]["figure"].get("caption", "")
+            for c in cells
+            if isinstance(c.get("metadata", {}).get("mystnb", {}).get("figure"), dict)
+        ]
+        return "\n\n".join(parts)
     return FRONT_MATTER.sub("", text)
 
 
