@@ -173,6 +173,18 @@ def test_batchnorm_gradients_match_finite_differences(training):
     check_layer_gradients(bn, x, rng)
 
 
+def _assert_same_pass_as_torch(torch, ours, theirs, x, G, dx_rtol):
+    """One forward and backward pass of ours and of theirs: output, dL/dx, dgamma, dbeta."""
+    x_t = torch.tensor(x, requires_grad=True)
+    y_t = theirs(x_t)
+    y_t.backward(torch.tensor(G))
+    np.testing.assert_allclose(ours.forward(x), y_t.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.backward(G), x_t.grad.numpy(), rtol=dx_rtol, atol=1e-12)
+    np.testing.assert_allclose(ours.grads["gamma"], theirs.weight.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(ours.grads["beta"], theirs.bias.grad.numpy(), rtol=1e-10)
+    theirs.zero_grad()
+
+
 @pytest.mark.parametrize("momentum", [0.9, 0.7])
 def test_batchnorm_matches_torch(momentum):
     """Forward in both modes, running statistics and backward against torch.nn.BatchNorm1d,
@@ -189,25 +201,13 @@ def test_batchnorm_matches_torch(momentum):
     for step in range(3):  # training mode: batch statistics, running statistics updated
         x = rng.standard_normal((5, 3)) * [1.0, 3.0, 0.5] + step
         G = rng.standard_normal((5, 3))
-        x_t = torch.tensor(x, requires_grad=True)
-        y_t = theirs(x_t)
-        y_t.backward(torch.tensor(G))
-        np.testing.assert_allclose(ours.forward(x), y_t.detach().numpy(), rtol=1e-10, atol=1e-12)
-        np.testing.assert_allclose(ours.backward(G), x_t.grad.numpy(), rtol=1e-9, atol=1e-12)
-        np.testing.assert_allclose(ours.grads["gamma"], theirs.weight.grad.numpy(), rtol=1e-10)
-        np.testing.assert_allclose(ours.grads["beta"], theirs.bias.grad.numpy(), rtol=1e-10)
-        theirs.zero_grad()
+        _assert_same_pass_as_torch(torch, ours, theirs, x, G, dx_rtol=1e-9)
         np.testing.assert_allclose(ours.running_mean, theirs.running_mean.numpy(), rtol=1e-12)
         np.testing.assert_allclose(ours.running_var, theirs.running_var.numpy(), rtol=1e-12)
     ours.eval()
     theirs.eval()
     x, G = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
-    x_t = torch.tensor(x, requires_grad=True)
-    y_t = theirs(x_t)
-    y_t.backward(torch.tensor(G))
-    np.testing.assert_allclose(ours.forward(x), y_t.detach().numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(ours.backward(G), x_t.grad.numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(ours.grads["gamma"], theirs.weight.grad.numpy(), rtol=1e-10)
+    _assert_same_pass_as_torch(torch, ours, theirs, x, G, dx_rtol=1e-10)
 
 
 def test_batchnorm_checks():
