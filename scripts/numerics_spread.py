@@ -46,8 +46,11 @@ SEED_LINE = re.compile(r"^SEED = 0$", re.MULTILINE)
 IGNORED = re.compile(r"^\s*#\s*NBVAL_(IGNORE_OUTPUT|SKIP)\s*$", re.MULTILINE)
 
 
+GLUED = "application/papermill.record/text/plain"  # a value glued for the prose
+
+
 def cell_texts(nb) -> list[str]:
-    """The text output of every code cell, streams and text/plain joined."""
+    """The text output of every code cell, streams, text/plain and glued text joined."""
     texts = []
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -57,7 +60,8 @@ def cell_texts(nb) -> list[str]:
             if output.get("output_type") == "stream":
                 parts.append(output.get("text", ""))
             else:
-                parts.append(output.get("data", {}).get("text/plain", ""))
+                data = output.get("data", {})
+                parts.append(data.get("text/plain", "") + data.get(GLUED, ""))
         texts.append("".join(parts))
     return texts
 

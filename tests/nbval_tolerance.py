@@ -16,6 +16,10 @@ amplifies them. A code cell whose metadata carries the tag ``tolerance-5%``
 
   where :math:`d` is the number of decimals printed.
 
+The same holds for the text a tagged cell glues for the prose with myst-nb's
+``glue(name, text, display=False)``: the book quotes the stored text, so it is
+compared like a printed line.
+
 A tagged cell states why its tolerance is what it is, in its metadata
 (``"tolerance_reason": "..."``, the spread that was measured); a tagged cell
 without one fails. Untagged cells stay exact. nbval stays the runner
@@ -32,6 +36,8 @@ import pytest
 
 TAG = re.compile(r"^tolerance-(\d+(?:\.\d+)?)%$")
 REASON_KEY = "tolerance_reason"
+# Where myst-nb's glue(..., display=False) stores a value that the prose quotes.
+GLUE_PREFIX = "application/papermill.record/"
 # A number as printed: optional sign, digits with optional thousands separators,
 # optional decimals, optional exponent. "nan" and "inf" are words.
 NUMBER = re.compile(
@@ -102,11 +108,15 @@ def compare_text(test: str, ref: str, rtol: float) -> list[str]:
 
 
 def _texts(output) -> dict[str, object]:
-    """The text fields of one output, by key (a stream's text, or text/* data)."""
+    """The text fields of one output, by key (a stream's text, or text/* data).
+
+    A value glued for the prose with myst-nb's ``glue(..., display=False)`` is
+    stored under ``application/papermill.record/text/plain``: it is text too.
+    """
     if output.get("output_type") == "stream":
         return {"text": output} if "text" in output else {}
     data = output.get("data", {})
-    return {key: data for key in data if key.startswith("text/")}
+    return {key: data for key in data if key.removeprefix(GLUE_PREFIX).startswith("text/")}
 
 
 def _join(value) -> str:

@@ -146,6 +146,32 @@ def test_e2e_an_untagged_cell_stays_exact(tmp_path):
     assert code == 1 and "Cell outputs differ" in out, out
 
 
+def glued(stored, printed, tags=TAGGED):
+    """A notebook whose one cell glues ``printed`` for the prose, stored as ``stored``."""
+    nb = notebook(f"from myst_nb import glue\nglue('loss', {printed!r}, display=False)",
+                  "", tags)
+    record = "application/papermill.record/"
+    nb.cells[0].outputs = [nbformat.v4.new_output(
+        "display_data", data={record + "text/plain": repr(stored)},
+        metadata={"scrapbook": {"name": "loss", "mime_prefix": record}})]
+    return nb
+
+
+def test_e2e_a_glued_number_within_the_tolerance_passes(tmp_path):
+    code, out = run_nbval(tmp_path, glued("0.100", "0.102"))
+    assert code == 0, out
+
+
+def test_e2e_a_glued_number_beyond_the_tolerance_fails(tmp_path):
+    code, out = run_nbval(tmp_path, glued("0.100", "0.120"))
+    assert code == 1 and "0.100 became 0.120" in out, out
+
+
+def test_e2e_an_untagged_glued_number_stays_exact(tmp_path):
+    code, out = run_nbval(tmp_path, glued("0.100", "0.101", tags=()))
+    assert code == 1 and "Cell outputs differ" in out, out
+
+
 def test_e2e_a_tolerance_without_its_reason_is_refused(tmp_path):
     nb = notebook('print("loss 0.100")', "loss 0.100\n", ["tolerance-5%"], reason=None)
     code, out = run_nbval(tmp_path, nb)

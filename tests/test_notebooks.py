@@ -161,3 +161,79 @@ def test_every_tolerance_is_shown_to_readers():
                         f"{path.name}: code cell {i} is tagged {tag}; add a rule for it to "
                         "_static/tolerance.css"
                     )
+
+
+# --- numbers quoted in the prose come from the outputs (myst-nb glue) ---------------
+
+GLUE_PREFIX = "application/papermill.record/"
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`")
+
+
+def glued(nb):
+    """Every value the notebook glues: {key: (code cell index, output)}."""
+    found = {}
+    for i, cell in enumerate(code_cells(nb)):
+        for output in cell.get("outputs", []):
+            scrapbook = output.get("metadata", {}).get("scrapbook")
+            if scrapbook:
+                found[scrapbook["name"]] = (i, output)
+    return found
+
+
+def quoted(nb):
+    """Every key the prose pastes with a glue role (markdown, and figure captions)."""
+    keys = []
+    for cell in nb["cells"]:
+        texts = ["".join(cell["source"])] if cell["cell_type"] == "markdown" else []
+        figure = cell["metadata"].get("mystnb", {}).get("figure", {})
+        texts.append(str(figure.get("caption", "")))
+        for text in texts:
+            keys += [match.group(1).split("::")[-1].rsplit(":", 1)[0]
+                     for match in GLUE_ROLE.finditer(text)]
+    return keys
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_quoted_number_is_glued_and_every_glue_quoted(path):
+    """The prose pastes only values its own cells glue, and every glued value is quoted."""
+    nb = load(path)
+    glue, keys = glued(nb), quoted(nb)
+    missing = sorted(set(keys) - set(glue))
+    assert not missing, f"{path.name}: the prose quotes {missing}, which no cell glues"
+    unused = sorted(set(glue) - set(keys))
+    assert not unused, f"{path.name}: {unused} are glued but never quoted in the prose"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_glued_values_are_the_printed_text(path):
+    """A glued value is text, hidden from the output, and says what its cell prints.
+
+    Text, not a float: a float's repr carries all 17 digits, and the last ones
+    differ between machines; the prose quotes the precision the cell prints. Each
+    number in the text is one the same cell prints, so the reader finds the
+    quoted number in the output beside the code that computed it.
+    """
+    from tests.nbval_tolerance import split_numbers
+
+    cells = code_cells(load(path))
+    for key, (i, output) in glued({"cells": cells}).items():
+        where = f"{path.name}: code cell {i} glues {key!r}"
+        assert output["metadata"]["scrapbook"].get("mime_prefix") == GLUE_PREFIX, (
+            f"{where} with display=True; glue it with display=False (its cell prints it)"
+        )
+        data = output.get("data", {})
+        assert set(data) == {GLUE_PREFIX + "text/plain"}, (
+            f"{where} as {sorted(data)}; glue a str formatted as the cell prints it"
+        )
+        text = "".join(data[GLUE_PREFIX + "text/plain"])
+        assert len(text) > 2 and text[0] in "'\"" and text[-1] == text[0], (
+            f"{where} as {text}, not as text: glue a str formatted as the cell prints it"
+        )
+        printed = "\n".join(output_texts(cells[i]))
+        numbers = [number.text for number in split_numbers(text[1:-1])[1]]
+        if not numbers:  # a word, such as the name of the best method
+            assert text[1:-1] in printed, f"{where} as {text}, which the cell does not print"
+            continue
+        printed_numbers = {number.text for number in split_numbers(printed)[1]}
+        absent = [number for number in numbers if number not in printed_numbers]
+        assert not absent, f"{where} as {text}, but the cell does not print {absent}"
