@@ -88,3 +88,20 @@ def test_mathjax_is_served_locally(html_dir):
     assert (html_dir / "_static/mathjax/es5/tex-mml-chtml.js").is_file()
     fonts = html_dir / "_static/mathjax/es5/output/chtml/fonts/woff-v2"
     assert any(fonts.glob("*.woff")), "MathJax fonts were not copied"
+
+
+def _visible_text(page: Path) -> str:
+    """A page's text without tags, scripts or styles (close enough for a search)."""
+    html = page.read_text(encoding="utf-8")
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_citations_are_author_year_in_round_brackets(html_dir):
+    """_ext/citation_style.py: "Glorot and Bengio (2010)", never "[2010]"."""
+    text = _visible_text(html_dir / "chapters" / "04_initialization.html")
+    assert re.search(r"Glorot and Bengio \( ?2010 ?\)", text), "no round-bracket citation"
+    square = [match.group() for name in toc_files()
+              for match in re.finditer(r"\w+ \[ ?(19|20)\d\d[a-z]? ?\]",
+                                       _visible_text(html_dir / f"{name}.html"))]
+    assert not square, f"citations in square brackets: {square[:5]}"
