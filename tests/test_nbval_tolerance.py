@@ -95,84 +95,117 @@ def test_two_tolerance_tags_are_an_error():
 
 
 # --- end to end: pytest --nbval with the plugin, on a notebook made here -------------
-
+#
+# Starting a kernel takes seconds, so every case is one cell of one notebook, run
+# once; each test reads its cell's verdict from the JUnit report of that run.
 
 TAGGED = ["tolerance-5%"]
+GLUE_PREFIX = "application/papermill.record/"
 
 
-def notebook(source, stored, tags=(), reason="seeds 0-4: 0.100 to 0.104"):
-    """A one-cell notebook whose stored output is ``stored`` (not what it prints)."""
-    cell = nbformat.v4.new_code_cell(source, execution_count=1)
+def printing(source, stored, tags=TAGGED):
+    """A cell that runs ``source`` but whose stored output is ``stored``."""
+    cell = nbformat.v4.new_code_cell(source)
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored)]
     if tags:
         cell.metadata["tags"] = list(tags)
-    if reason is not None and tags:
-        cell.metadata["tolerance_reason"] = reason
-    nb = nbformat.v4.new_notebook(cells=[cell])
+        cell.metadata["tolerance_reason"] = "seeds 0-4: 0.100 to 0.104"
+    return cell
+
+
+def gluing(printed, stored, tags=TAGGED):
+    """A cell that glues ``printed`` for the prose, its stored glue being ``stored``."""
+    cell = printing(f"from myst_nb import glue\nglue('loss', {printed!r}, display=False)",
+                    "", tags)
+    cell.outputs = [nbformat.v4.new_output(
+        "display_data", data={GLUE_PREFIX + "text/plain": repr(stored)},
+        metadata={"scrapbook": {"name": "loss", "mime_prefix": GLUE_PREFIX}})]
+    return cell
+
+
+CASES = {
+    "number within the tolerance": printing('print("loss 0.102")', "loss 0.100\n"),
+    "number beyond the tolerance": printing('print("loss 0.120")', "loss 0.100\n"),
+    "changed word": printing('print("acc 0.100")', "loss 0.100\n"),
+    "untagged cell": printing('print("loss 0.101")', "loss 0.100\n", tags=()),
+    "glued number within the tolerance": gluing("0.102", "0.100"),
+    "glued number beyond the tolerance": gluing("0.120", "0.100"),
+    "untagged glued number": gluing("0.101", "0.100", tags=()),
+}
+
+
+def run_nbval(tmp_path, cells):
+    """Run pytest --nbval with the plugin on a notebook of ``cells``; its JUnit report."""
+    for count, cell in enumerate(cells, start=1):
+        cell.execution_count = count
+    nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    return nb
-
-
-def run_nbval(tmp_path, nb):
-    path = tmp_path / "cell.ipynb"
+    path, report = tmp_path / "cells.ipynb", tmp_path / "report.xml"
     nbformat.write(nb, path)
     (tmp_path / "conftest.py").write_text('pytest_plugins = ("tests.nbval_tolerance",)\n')
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
-         "--nbval-current-env", str(path), "--rootdir", str(tmp_path)],
+         "--nbval-current-env", str(path), "--rootdir", str(tmp_path),
+         f"--junitxml={report}"],
         capture_output=True, text=True, cwd=tmp_path, timeout=120,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    return result.returncode, result.stdout + result.stderr
+    return result, report
 
 
-def test_e2e_a_number_within_the_tolerance_passes(tmp_path):
-    code, out = run_nbval(tmp_path, notebook('print("loss 0.102")', "loss 0.100\n", TAGGED))
-    assert code == 0, out
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory):
+    """{case: (passed, failure text)} for every cell of CASES, from one nbval run."""
+    import xml.etree.ElementTree as ET
+
+    result, report = run_nbval(tmp_path_factory.mktemp("nbval"), list(CASES.values()))
+    assert report.exists(), result.stdout + result.stderr
+    found = {}
+    for case in ET.parse(report).iter("testcase"):
+        index = int(case.get("name").rsplit(" ", 1)[-1])  # "Cell 3"
+        failure = case.find("failure")
+        text = "" if failure is None else (failure.get("message", "") + (failure.text or ""))
+        found[list(CASES)[index]] = (failure is None, text)
+    assert set(found) == set(CASES), result.stdout
+    return found
 
 
-def test_e2e_a_number_beyond_the_tolerance_fails(tmp_path):
-    code, out = run_nbval(tmp_path, notebook('print("loss 0.120")', "loss 0.100\n", TAGGED))
-    assert code == 1 and "0.100 became 0.120" in out, out
+def test_e2e_a_number_within_the_tolerance_passes(verdicts):
+    assert verdicts["number within the tolerance"] == (True, "")
 
 
-def test_e2e_a_changed_word_fails(tmp_path):
-    code, out = run_nbval(tmp_path, notebook('print("acc 0.100")', "loss 0.100\n", TAGGED))
-    assert code == 1 and "words differ" in out, out
+def test_e2e_a_number_beyond_the_tolerance_fails(verdicts):
+    passed, text = verdicts["number beyond the tolerance"]
+    assert not passed and "0.100 became 0.120" in text, text
 
 
-def test_e2e_an_untagged_cell_stays_exact(tmp_path):
-    code, out = run_nbval(tmp_path, notebook('print("loss 0.101")', "loss 0.100\n"))
-    assert code == 1 and "Cell outputs differ" in out, out
+def test_e2e_a_changed_word_fails(verdicts):
+    passed, text = verdicts["changed word"]
+    assert not passed and "words differ" in text, text
 
 
-def glued(stored, printed, tags=TAGGED):
-    """A notebook whose one cell glues ``printed`` for the prose, stored as ``stored``."""
-    nb = notebook(f"from myst_nb import glue\nglue('loss', {printed!r}, display=False)",
-                  "", tags)
-    record = "application/papermill.record/"
-    nb.cells[0].outputs = [nbformat.v4.new_output(
-        "display_data", data={record + "text/plain": repr(stored)},
-        metadata={"scrapbook": {"name": "loss", "mime_prefix": record}})]
-    return nb
+def test_e2e_an_untagged_cell_stays_exact(verdicts):
+    passed, text = verdicts["untagged cell"]
+    assert not passed and "Cell outputs differ" in text, text
 
 
-def test_e2e_a_glued_number_within_the_tolerance_passes(tmp_path):
-    code, out = run_nbval(tmp_path, glued("0.100", "0.102"))
-    assert code == 0, out
+def test_e2e_a_glued_number_within_the_tolerance_passes(verdicts):
+    assert verdicts["glued number within the tolerance"] == (True, "")
 
 
-def test_e2e_a_glued_number_beyond_the_tolerance_fails(tmp_path):
-    code, out = run_nbval(tmp_path, glued("0.100", "0.120"))
-    assert code == 1 and "0.100 became 0.120" in out, out
+def test_e2e_a_glued_number_beyond_the_tolerance_fails(verdicts):
+    passed, text = verdicts["glued number beyond the tolerance"]
+    assert not passed and "0.100 became 0.120" in text, text
 
 
-def test_e2e_an_untagged_glued_number_stays_exact(tmp_path):
-    code, out = run_nbval(tmp_path, glued("0.100", "0.101", tags=()))
-    assert code == 1 and "Cell outputs differ" in out, out
+def test_e2e_an_untagged_glued_number_stays_exact(verdicts):
+    passed, text = verdicts["untagged glued number"]
+    assert not passed and "Cell outputs differ" in text, text
 
 
 def test_e2e_a_tolerance_without_its_reason_is_refused(tmp_path):
-    nb = notebook('print("loss 0.100")', "loss 0.100\n", ["tolerance-5%"], reason=None)
-    code, out = run_nbval(tmp_path, nb)
-    assert code != 0 and "tolerance_reason" in out, out
+    cell = printing('print("loss 0.100")', "loss 0.100\n")
+    del cell.metadata["tolerance_reason"]
+    result, _ = run_nbval(tmp_path, [cell])
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "tolerance_reason" in out, out
