@@ -10,6 +10,7 @@ and keeps each one's fastest run.
 
 from __future__ import annotations
 
+import argparse
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,6 +79,22 @@ def time_torch(model, w: Workload) -> tuple[float, float]:
     with torch.no_grad():
         predicted = model(torch.from_numpy(np.ascontiguousarray(w.X_test))).argmax(dim=1)
     return seconds / w.epochs, float(np.mean(predicted.numpy() == w.y_test))
+
+
+def argument_parser(description: str) -> argparse.ArgumentParser:
+    """The options every benchmark takes: --repeats, --quick and --no-torch."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="short smoke run, one repeat")
+    parser.add_argument(
+        "--no-torch", action="store_true", help="leave PyTorch out even if installed"
+    )
+    return parser
+
+
+def repeats_of(args: argparse.Namespace) -> int:
+    """How many timed runs each implementation gets: one for --quick."""
+    return 1 if args.quick else max(1, args.repeats)
 
 
 def torch_version() -> str | None:

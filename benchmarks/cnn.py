@@ -30,13 +30,21 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import functools
 import os
 import platform
 
 import numpy as np
-from _harness import Workload, best_of, print_table, time_nnbook, time_torch, torch_version
+from _harness import (
+    Workload,
+    argument_parser,
+    best_of,
+    print_table,
+    repeats_of,
+    time_nnbook,
+    time_torch,
+    torch_version,
+)
 
 import nnbook
 from nnbook.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
@@ -115,14 +123,8 @@ def _train_torch(w: Workload) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="short smoke run, one repeat")
-    parser.add_argument(
-        "--no-torch", action="store_true", help="leave PyTorch out even if installed"
-    )
-    args = parser.parse_args()
-    repeats = 1 if args.quick else max(1, args.repeats)
+    args = argument_parser(__doc__.splitlines()[0]).parse_args()
+    repeats = repeats_of(args)
 
     runners = {"nnbook": run_nnbook}
     torch = None if args.no_torch else torch_version()

@@ -36,7 +36,6 @@ runs once on its inputs, which a one-epoch workload pays in full).
 
 from __future__ import annotations
 
-import argparse
 import functools
 import os
 import platform
@@ -44,7 +43,16 @@ import time
 import warnings
 
 import numpy as np
-from _harness import Workload, best_of, print_table, time_nnbook, time_torch, torch_version
+from _harness import (
+    Workload,
+    argument_parser,
+    best_of,
+    print_table,
+    repeats_of,
+    time_nnbook,
+    time_torch,
+    torch_version,
+)
 
 import nnbook
 from nnbook.network import mlp
@@ -170,15 +178,10 @@ def _floor(w: Workload, floors: list[float]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argument_parser(__doc__.splitlines()[0])
     parser.add_argument("--workload", choices=["W1", "W2", "all"], default="all")
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="short smoke run, one repeat")
-    parser.add_argument(
-        "--no-torch", action="store_true", help="leave PyTorch out even if installed"
-    )
     args = parser.parse_args()
-    repeats = 1 if args.quick else max(1, args.repeats)
+    repeats = repeats_of(args)
 
     import sklearn
 

@@ -39,14 +39,14 @@ from execute_notebooks import run as run_notebook  # noqa: E402
 from perturbed_numerics import perturbed_environment  # noqa: E402
 
 from tests._book import toc_notebooks  # noqa: E402
-from tests.nbval_tolerance import cell_tolerance, split_numbers  # noqa: E402
+from tests.nbval_tolerance import GLUE_PREFIX, cell_tolerance, split_numbers  # noqa: E402
 
 OUT = ROOT / "_build" / "spread"
 SEED_LINE = re.compile(r"^SEED = 0$", re.MULTILINE)
 IGNORED = re.compile(r"^\s*#\s*NBVAL_(IGNORE_OUTPUT|SKIP)\s*$", re.MULTILINE)
 
 
-GLUED = "application/papermill.record/text/plain"  # a value glued for the prose
+GLUED = GLUE_PREFIX + "text/plain"  # a value glued for the prose
 
 
 def cell_texts(nb) -> list[str]:

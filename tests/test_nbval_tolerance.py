@@ -17,6 +17,7 @@ import pytest
 
 from tests._book import ROOT
 from tests.nbval_tolerance import (
+    GLUE_PREFIX,
     cell_tolerance,
     compare_text,
     parse_number,
@@ -100,7 +101,6 @@ def test_two_tolerance_tags_are_an_error():
 # once; each test reads its cell's verdict from the JUnit report of that run.
 
 TAGGED = ["tolerance-5%"]
-GLUE_PREFIX = "application/papermill.record/"
 
 
 def printing(source, stored, tags=TAGGED):

@@ -14,6 +14,7 @@ import re
 import pytest
 
 from tests._book import CHAPTERS, ROOT, toc_notebooks
+from tests.nbval_tolerance import GLUE_PREFIX, REASON_KEY, cell_tolerance, split_numbers
 
 NOTEBOOKS = toc_notebooks()
 IDS = [path.stem for path in NOTEBOOKS]
@@ -122,8 +123,6 @@ def test_only_timing_cells_escape_the_comparison(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_tolerances_are_justified_and_bounded(path):
-    from tests.nbval_tolerance import REASON_KEY, cell_tolerance
-
     for i, cell in enumerate(code_cells(load(path))):
         rtol = cell_tolerance(cell)
         if rtol is None:
@@ -165,7 +164,6 @@ def test_every_tolerance_is_shown_to_readers():
 
 # --- numbers quoted in the prose come from the outputs (myst-nb glue) ---------------
 
-GLUE_PREFIX = "application/papermill.record/"
 GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`")
 
 
@@ -213,8 +211,6 @@ def test_glued_values_are_the_printed_text(path):
     number in the text is one the same cell prints, so the reader finds the
     quoted number in the output beside the code that computed it.
     """
-    from tests.nbval_tolerance import split_numbers
-
     cells = code_cells(load(path))
     for key, (i, output) in glued({"cells": cells}).items():
         where = f"{path.name}: code cell {i} glues {key!r}"
